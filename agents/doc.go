@@ -1,0 +1,25 @@
+// Package agents holds the actors of a back-channel negotiation and their
+// update rules: negotiators (demands, time-dependent concession, posturing,
+// trust, goodwill gestures, ripeness costs, approval), constituencies (a
+// population per party with bounded-confidence opinion dynamics, leader
+// messages with assimilation and backlash, attention, preparedness, pressure
+// and ratification support), spoilers (limited, greedy or total; inside or
+// outside; awareness, mobilisation and attacks) and an optional mediator.
+//
+// The package is pure state plus rules. It knows nothing of channels'
+// scheduling, Monte Carlo or metrics; package sim joins the actors into a
+// round loop. Every random draw comes from a *rand.Rand (math/rand/v2)
+// passed in by the caller; nothing here touches a global generator.
+//
+// Behaviours that researchers vary sit behind small interfaces with the
+// literature's default implementation:
+//
+//	ConcessionStrategy  TimeDependent (Faratin, Sierra & Jennings 1998)
+//	TrustRule           AsymmetricTrust (Slovic 1993), BayesianTrust (Kydd 2000)
+//	OpinionDynamics     Deffuant (Deffuant et al. 2000)
+//	SpoilerBehaviour    StedmanBehaviour (Stedman 1997)
+//
+// A user plugs in their own rule by implementing the interface and setting
+// it on the agent; see the package examples. Shares are fractions of the
+// surplus in [0,1]; time is counted in rounds.
+package agents

@@ -1,0 +1,125 @@
+package sim
+
+import "fmt"
+
+// Kind is the terminal outcome of a replication. Its numeric value is the
+// cause code used for survival and competing-risk estimates: 0 censored
+// (Impasse), 1 Breakthrough, 2 Collapse.
+type Kind uint8
+
+// Outcome kinds.
+const (
+	// Impasse: still undecided at the horizon; censored, not a failure.
+	Impasse Kind = iota
+	// Breakthrough: a deal ratified on both sides.
+	Breakthrough
+	// Collapse: talks ended for good.
+	Collapse
+)
+
+var kindNames = [...]string{"impasse", "breakthrough", "collapse"}
+
+// String returns the lower-case name.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", k)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// Outcome is the record of one replication. Rounds are counted from 1: an
+// event in the first round has Round 1. Counters refer to the whole
+// replication. Fields about the first occurrence of an event are 0 when it
+// never happened.
+type Outcome struct {
+	Kind  Kind `json:"kind"`  // terminal outcome
+	Round int  `json:"round"` // round of the breakthrough or collapse; the horizon for an impasse
+
+	BackChannels        int `json:"back_channels"`        // back channels opened
+	FrontChannels       int `json:"front_channels"`       // public talks opened (from closed)
+	Leaks               int `json:"leaks"`                // secret channels exposed by a leak
+	Attacks             int `json:"attacks"`              // spoiler attacks
+	FailedRatifications int `json:"failed_ratifications"` // votes that failed on at least one side
+	Breakdowns          int `json:"breakdowns"`           // talks broken off
+	Gestures            int `json:"gestures"`             // goodwill gestures, both sides
+
+	RoundsClosed   int `json:"rounds_closed"`   // rounds without talks
+	RoundsBack     int `json:"rounds_back"`     // rounds in a back channel only
+	RoundsFront    int `json:"rounds_front"`    // rounds in public talks only
+	RoundsParallel int `json:"rounds_parallel"` // rounds with both channels
+
+	FirstTalks  int `json:"first_talks"`  // round talks first opened
+	FirstLeak   int `json:"first_leak"`   // round of the first leak
+	FirstAware  int `json:"first_aware"`  // round the first spoiler became aware
+	FirstAttack int `json:"first_attack"` // round of the first attack
+
+	// Attack exposure: rounds of talks while a secret channel was unexposed
+	// and the attacks in them, and the same for visible talks (public or
+	// exposed), for the attack hazard before and after exposure.
+	RoundsSecret   int `json:"rounds_secret"`
+	AttacksSecret  int `json:"attacks_secret"`
+	RoundsVisible  int `json:"rounds_visible"`
+	AttacksVisible int `json:"attacks_visible"`
+
+	// Ratification votes on deals sprung from secret talks and on deals
+	// made in the open, and how many passed.
+	SecretVotes  int `json:"secret_votes"`
+	SecretPasses int `json:"secret_passes"`
+	PublicVotes  int `json:"public_votes"`
+	PublicPasses int `json:"public_passes"`
+
+	// DealChannel is the channel the ratified deal was made in (Closed when
+	// there was none); Split is side A's share of it.
+	DealChannel Channel `json:"deal_channel"`
+	Split       float64 `json:"split"`
+
+	// ApprovalLeak is side A's approval just before and just after the
+	// first leak (both 0 without a leak).
+	ApprovalBeforeLeak float64 `json:"approval_before_leak"`
+	ApprovalAfterLeak  float64 `json:"approval_after_leak"`
+
+	// Final state per side.
+	Trust        [2]float64 `json:"trust"`        // trust in the other side
+	Approval     [2]float64 `json:"approval"`     // leader approval
+	Preparedness [2]float64 `json:"preparedness"` // constituency preparedness
+	Hawkishness  [2]float64 `json:"hawkishness"`  // mean constituent opinion
+	Polarisation [2]float64 `json:"polarisation"` // std. dev. of constituent opinions
+}
+
+// Time returns the event time and cause code for survival analysis: the
+// round of the terminal event and 1 (breakthrough) or 2 (collapse), or the
+// horizon and 0 (censored) for an impasse.
+func (o *Outcome) Time() (t int, cause int) { return o.Round, int(o.Kind) }
+
+// Snapshot is the read-only state an Observer sees after each round. It is
+// owned by the simulation and overwritten every round: copy what you keep.
+type Snapshot struct {
+	Round        int        // 1-based round just completed
+	Channel      Channel    // channel at the end of the round
+	Exposed      bool       // the secret channel is exposed
+	Ratifying    bool       // a tentative deal awaits its vote
+	Trust        [2]float64 // trust in the other side
+	Approval     [2]float64 // leader approval
+	Pressure     [2]float64 // audience pressure on the leader
+	Attention    [2]float64 // audience attention
+	Preparedness [2]float64 // constituency preparedness
+	Hawkishness  [2]float64 // mean constituent opinion
+	Mobilisation [2]float64 // maximum mobilisation among each side's spoilers
+	Stated       [2]float64 // demands stated at the table
+}
+
+// Observer receives a snapshot after every round. It must not retain the
+// pointer, and it cannot draw from the simulation's generators: attaching an
+// observer never changes a replication.
+type Observer interface {
+	Observe(s *Snapshot)
+}
+
+// ObserverFunc adapts a function to Observer.
+type ObserverFunc func(s *Snapshot)
+
+// Observe implements Observer.
+func (f ObserverFunc) Observe(s *Snapshot) { f(s) }

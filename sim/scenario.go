@@ -1,0 +1,425 @@
+package sim
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/backchannel-sim/backchannel/agents"
+	"github.com/backchannel-sim/backchannel/internal/check"
+	"go.yaml.in/yaml/v3"
+)
+
+// ModelVersion identifies the model's equations and defaults. Any change that
+// moves a result for a fixed seed bumps it (and the golden files), so that a
+// published result can be reproduced by version.
+const ModelVersion = "1.0.0"
+
+// Scenario holds every parameter of a negotiation. One round is one week.
+// Shares are fractions of the negotiated surplus in [0,1]. Every field is
+// documented with its default and allowed range; Validate checks them all.
+// Scenarios marshal to and from JSON and YAML (snake_case keys); unknown keys
+// are an error (see ParseScenario).
+type Scenario struct {
+	// Name labels the scenario in outputs.
+	Name string `json:"name" yaml:"name"`
+	// Horizon is the number of rounds simulated; a replication still
+	// undecided then ends in Impasse (censored). Default 520 (ten years);
+	// range [1, 100000].
+	Horizon int `json:"horizon" yaml:"horizon"`
+	// Policy names the channel policy for single runs: "front-only",
+	// "back-only", "back-then-front[=T]", "reliance=P" or "parallel".
+	// Default "back-then-front".
+	Policy string `json:"policy" yaml:"policy"`
+	// Parties are the two sides (index 0 is side A, 1 is side B).
+	Parties []Party `json:"parties" yaml:"parties"`
+	// Talks governs opening, bargaining, breakdown and collapse.
+	Talks TalksParams `json:"talks" yaml:"talks"`
+	// Leaks governs the exposure of secret channels.
+	Leaks LeakParams `json:"leaks" yaml:"leaks"`
+	// Ratification governs the two-sided vote on a tentative deal.
+	Ratification RatificationParams `json:"ratification" yaml:"ratification"`
+	// Spoilers are the spoiler factions (any number, each tied to a party).
+	Spoilers []agents.SpoilerParams `json:"spoilers" yaml:"spoilers"`
+	// Mediator is the optional third party.
+	Mediator agents.MediatorParams `json:"mediator" yaml:"mediator"`
+}
+
+// Party is one side: its negotiator and its constituency.
+type Party struct {
+	// Name labels the side in outputs.
+	Name string `json:"name" yaml:"name"`
+	// Negotiator holds the leader's or envoy's parameters.
+	Negotiator agents.NegotiatorParams `json:"negotiator" yaml:"negotiator"`
+	// Constituents holds the population's parameters.
+	Constituents agents.ConstituencyParams `json:"constituents" yaml:"constituents"`
+	// RatifyThreshold is the share of constituents whose acceptance
+	// ratifies a deal (0.5 majority; 0.6-0.67 a supermajority; Putnam 1988).
+	// Default 0.5; range [0,1].
+	RatifyThreshold float64 `json:"ratify_threshold" yaml:"ratify_threshold"`
+}
+
+// TalksParams govern the life of a negotiation channel.
+type TalksParams struct {
+	// OpenRate scales the per-round probability of (re)opening talks,
+	// OpenRate·R_A·R_B with R the parties' readiness. Default 0.1; [0,1].
+	OpenRate float64 `json:"open_rate" yaml:"open_rate"`
+	// FrontMinTrust is the precondition for public talks: both sides'
+	// trust must reach it. A back channel bypasses it. Default 0.3; [0,1].
+	FrontMinTrust float64 `json:"front_min_trust" yaml:"front_min_trust"`
+	// CommitTrust is the mutual trust needed to commit to a tentative deal.
+	// Default 0.35; [0,1].
+	CommitTrust float64 `json:"commit_trust" yaml:"commit_trust"`
+	// EnvoyCommitBonus lowers CommitTrust in a secret channel by
+	// bonus × mean envoy authority. Default 0.1; [0, CommitTrust].
+	EnvoyCommitBonus float64 `json:"envoy_commit_bonus" yaml:"envoy_commit_bonus"`
+	// ConcessionRef is the change in a stated demand that counts as a
+	// full-strength trust event. Default 0.005; (0,1].
+	ConcessionRef float64 `json:"concession_ref" yaml:"concession_ref"`
+	// BackReturns γ scales the k-th back channel's concession speed and
+	// trust gains by γ^(k−1) (diminishing returns; Wanis-St. John 2011).
+	// Default 0.7; (0,1].
+	BackReturns float64 `json:"back_returns" yaml:"back_returns"`
+	// BreakdownTrust: talks break down when either side's trust falls
+	// below it (after MinTalkRounds). Default 0.08; < CommitTrust.
+	BreakdownTrust float64 `json:"breakdown_trust" yaml:"breakdown_trust"`
+	// BreakdownHazard is the base per-round breakdown probability.
+	// Default 0.002; [0,1].
+	BreakdownHazard float64 `json:"breakdown_hazard" yaml:"breakdown_hazard"`
+	// PosturingBreakdown ζ multiplies the breakdown hazard by
+	// 1 + ζ·pressure·visibility (Fingleton & Raith 2001). Default 5; ≥ 0.
+	PosturingBreakdown float64 `json:"posturing_breakdown" yaml:"posturing_breakdown"`
+	// MinTalkRounds is the grace period before low trust breaks talks.
+	// Default 4; [0, 1000].
+	MinTalkRounds int `json:"min_talk_rounds" yaml:"min_talk_rounds"`
+	// CoolDown is the number of rounds after a breakdown before talks can
+	// reopen. Default 12; [0, 10000].
+	CoolDown int `json:"cool_down" yaml:"cool_down"`
+	// CollapseBase is the probability that a breakdown is terminal.
+	// Default 0.05; [0,1].
+	CollapseBase float64 `json:"collapse_base" yaml:"collapse_base"`
+	// CollapseDistrust adds CollapseDistrust·(1 − mean trust) to it.
+	// Default 0.3; [0,1].
+	CollapseDistrust float64 `json:"collapse_distrust" yaml:"collapse_distrust"`
+	// MaxBreakdowns: the breakdown after this many is always a collapse.
+	// Default 6; [0, 1000].
+	MaxBreakdowns int `json:"max_breakdowns" yaml:"max_breakdowns"`
+	// ModerateStrength ŝ is the perceived strength of the other side's
+	// moderates; attacks hurt trust more when it is high (Kydd & Walter
+	// 2002). Default 0.6; [0,1].
+	ModerateStrength float64 `json:"moderate_strength" yaml:"moderate_strength"`
+	// AttackTrustLoss is the strength of the trust loss an attack causes,
+	// times ŝ. Default 1; [0,1].
+	AttackTrustLoss float64 `json:"attack_trust_loss" yaml:"attack_trust_loss"`
+	// AttackHardening hardens the targeted constituency by this fraction.
+	// Default 0.03; [0,1].
+	AttackHardening float64 `json:"attack_hardening" yaml:"attack_hardening"`
+	// AttackSuspend is the probability, times ŝ, that an attack suspends
+	// talks (a breakdown). Default 0.3; [0,1].
+	AttackSuspend float64 `json:"attack_suspend" yaml:"attack_suspend"`
+}
+
+// LeakParams govern exposure of a secret channel (Steele 1989).
+type LeakParams struct {
+	// BaseHazard h0 in h = h0·n²·(1 + ω·age)·(1 − ρ). Default 0.0006
+	// (an Oslo-sized channel of 6 insiders stays secret about 8 months on
+	// average); [0,1].
+	BaseHazard float64 `json:"base_hazard" yaml:"base_hazard"`
+	// Insiders n: envoys, aides and officials briefed on a back channel.
+	// Default 6; [1, 1000].
+	Insiders int `json:"insiders" yaml:"insiders"`
+	// AgeFactor ω: the hazard grows with the channel's age in rounds.
+	// Default 0.02; ≥ 0.
+	AgeFactor float64 `json:"age_factor" yaml:"age_factor"`
+	// TrustLoss is the strength of the trust loss on both sides when a
+	// leak reveals the channel. Default 0.5; [0,1].
+	TrustLoss float64 `json:"trust_loss" yaml:"trust_loss"`
+	// ApprovalPenalty δ is the relative approval loss on revelation of
+	// secret talks (Juhl & Hilpert 2021: about 16%). Default 0.16; [0,1].
+	ApprovalPenalty float64 `json:"approval_penalty" yaml:"approval_penalty"`
+}
+
+// RatificationParams govern the vote on a tentative deal (Putnam 1988).
+type RatificationParams struct {
+	// Delay is the number of rounds between a tentative deal (or its
+	// announcement) and the vote. Default 4; [0, 1000].
+	Delay int `json:"delay" yaml:"delay"`
+	// PrepBonus ψ: preparedness p makes constituents lenient by ψ·p.
+	// Default 0.15; [0,1].
+	PrepBonus float64 `json:"prep_bonus" yaml:"prep_bonus"`
+	// ApprovalWeight makes them lenient by weight·(approval − ½).
+	// Default 0.2; [0,1].
+	ApprovalWeight float64 `json:"approval_weight" yaml:"approval_weight"`
+	// SurprisePenalty χ: a deal sprung from secret talks makes them
+	// stricter by χ·(1 − p). Default 0.1; [0,1].
+	SurprisePenalty float64 `json:"surprise_penalty" yaml:"surprise_penalty"`
+	// FailTrustLoss is the strength of the trust loss after a failed
+	// ratification (involuntary defection). Default 1; [0,1].
+	FailTrustLoss float64 `json:"fail_trust_loss" yaml:"fail_trust_loss"`
+	// FailSetback is the fraction of effective negotiation time the failing
+	// side loses: its leader must come back with a better deal.
+	// Default 0.3; [0,1].
+	FailSetback float64 `json:"fail_setback" yaml:"fail_setback"`
+}
+
+// DefaultScenario returns the documented default scenario (docs/MODEL.md,
+// parameter table): two symmetric parties, no mediator, a total outside and
+// a limited inside spoiler on each side.
+func DefaultScenario() *Scenario {
+	p := Party{
+		Negotiator:      agents.DefaultNegotiatorParams(),
+		Constituents:    agents.DefaultConstituencyParams(),
+		RatifyThreshold: 0.5,
+	}
+	a, b := p, p
+	a.Name, b.Name = "A", "B"
+	return &Scenario{
+		Name:    "default",
+		Horizon: 520,
+		Policy:  "back-then-front",
+		Parties: []Party{a, b},
+		Talks: TalksParams{
+			OpenRate: 0.1, FrontMinTrust: 0.3, CommitTrust: 0.35, EnvoyCommitBonus: 0.1,
+			ConcessionRef: 0.005, BackReturns: 0.7, BreakdownTrust: 0.08, BreakdownHazard: 0.002,
+			PosturingBreakdown: 5, MinTalkRounds: 4, CoolDown: 12,
+			CollapseBase: 0.05, CollapseDistrust: 0.3, MaxBreakdowns: 6,
+			ModerateStrength: 0.6, AttackTrustLoss: 1, AttackHardening: 0.03, AttackSuspend: 0.2,
+		},
+		Leaks: LeakParams{BaseHazard: 0.0006, Insiders: 6, AgeFactor: 0.02, TrustLoss: 0.5, ApprovalPenalty: 0.16},
+		Ratification: RatificationParams{
+			Delay: 4, PrepBonus: 0.15, ApprovalWeight: 0.2, SurprisePenalty: 0.1,
+			FailTrustLoss: 1, FailSetback: 0.3,
+		},
+		Spoilers: agents.DefaultSpoilers(),
+		Mediator: agents.DefaultMediatorParams(),
+	}
+}
+
+// Clone returns a deep copy.
+func (s *Scenario) Clone() *Scenario {
+	c := *s
+	c.Parties = append([]Party(nil), s.Parties...)
+	c.Spoilers = append([]agents.SpoilerParams(nil), s.Spoilers...)
+	return &c
+}
+
+// Validate reports every invalid parameter at once (errors.Join of
+// *check.FieldError), each naming the field path, the value and the allowed
+// range.
+func (s *Scenario) Validate() error {
+	e := check.New("")
+	e.IntRange("horizon", s.Horizon, 1, 100000)
+	if _, err := ParsePolicy(s.Policy); err != nil {
+		e.Add("policy", fmt.Sprintf("%q", s.Policy), `"front-only", "back-only", "back-then-front[=T]" (T in [0,1]), "reliance=P" (P in [0,1]) or "parallel"`)
+	}
+	if len(s.Parties) != 2 {
+		e.Add("parties", len(s.Parties), "exactly 2 parties")
+	}
+	for i := range s.Parties {
+		p := &s.Parties[i]
+		name := fmt.Sprintf("parties[%d]", i)
+		e.Nest(name+".negotiator", p.Negotiator.Validate())
+		e.Nest(name+".constituents", p.Constituents.Validate())
+		e.Prob(name+".ratify_threshold", p.RatifyThreshold)
+	}
+	t := &s.Talks
+	te := check.New("")
+	te.Prob("open_rate", t.OpenRate)
+	te.Prob("front_min_trust", t.FrontMinTrust)
+	te.Prob("commit_trust", t.CommitTrust)
+	te.Closed("envoy_commit_bonus", t.EnvoyCommitBonus, 0, 1)
+	te.LessEq("envoy_commit_bonus", t.EnvoyCommitBonus, "commit_trust", t.CommitTrust)
+	te.Closed("concession_ref", t.ConcessionRef, 1e-9, 1)
+	te.Closed("back_returns", t.BackReturns, 1e-9, 1)
+	te.Prob("breakdown_trust", t.BreakdownTrust)
+	te.Less("breakdown_trust", t.BreakdownTrust, "commit_trust", t.CommitTrust)
+	te.Prob("breakdown_hazard", t.BreakdownHazard)
+	te.Closed("posturing_breakdown", t.PosturingBreakdown, 0, 1000)
+	te.IntRange("min_talk_rounds", t.MinTalkRounds, 0, 1000)
+	te.IntRange("cool_down", t.CoolDown, 0, 10000)
+	te.Prob("collapse_base", t.CollapseBase)
+	te.Prob("collapse_distrust", t.CollapseDistrust)
+	te.IntRange("max_breakdowns", t.MaxBreakdowns, 0, 1000)
+	te.Prob("moderate_strength", t.ModerateStrength)
+	te.Prob("attack_trust_loss", t.AttackTrustLoss)
+	te.Prob("attack_hardening", t.AttackHardening)
+	te.Prob("attack_suspend", t.AttackSuspend)
+	e.Nest("talks", te.Err())
+	l := &s.Leaks
+	le := check.New("")
+	le.Prob("base_hazard", l.BaseHazard)
+	le.IntRange("insiders", l.Insiders, 1, 1000)
+	le.Closed("age_factor", l.AgeFactor, 0, 1000)
+	le.Prob("trust_loss", l.TrustLoss)
+	le.Prob("approval_penalty", l.ApprovalPenalty)
+	e.Nest("leaks", le.Err())
+	r := &s.Ratification
+	re := check.New("")
+	re.IntRange("delay", r.Delay, 0, 1000)
+	re.Prob("prep_bonus", r.PrepBonus)
+	re.Prob("approval_weight", r.ApprovalWeight)
+	re.Prob("surprise_penalty", r.SurprisePenalty)
+	re.Prob("fail_trust_loss", r.FailTrustLoss)
+	re.Prob("fail_setback", r.FailSetback)
+	e.Nest("ratification", re.Err())
+	if len(s.Spoilers) > 64 {
+		e.Add("spoilers", len(s.Spoilers), "at most 64 factions")
+	}
+	for i := range s.Spoilers {
+		e.Nest(fmt.Sprintf("spoilers[%d]", i), s.Spoilers[i].Validate())
+	}
+	e.Nest("mediator", s.Mediator.Validate())
+	return e.Err()
+}
+
+// ParseScenario decodes a scenario from YAML or JSON (JSON is YAML). Fields
+// absent from the text keep their DefaultScenario values; a spoiler listed
+// in the text starts from agents.DefaultSpoilerParams. Unknown fields are an
+// error naming each one with its path and line. The result is validated, so
+// the returned error lists every invalid value.
+func ParseScenario(data []byte) (*Scenario, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("sim: scenario: %w", err)
+	}
+	s := DefaultScenario()
+	if len(root.Content) == 0 {
+		return s, nil // empty document: the default scenario
+	}
+	doc := root.Content[0]
+	var unknown []error
+	strictKeys(doc, reflect.TypeOf(*s), "", &unknown)
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("sim: scenario:\n%w", errors.Join(unknown...))
+	}
+	// Spoilers listed in the file start from the default faction.
+	if n := findKey(doc, "spoilers"); n != nil && n.Kind == yaml.SequenceNode {
+		s.Spoilers = make([]agents.SpoilerParams, len(n.Content))
+		for i := range s.Spoilers {
+			s.Spoilers[i] = agents.DefaultSpoilerParams()
+		}
+	}
+	// Decode through JSON, which merges into the existing (default) values,
+	// including slice elements; the key check above made it strict.
+	var generic any
+	if err := doc.Decode(&generic); err != nil {
+		return nil, fmt.Errorf("sim: scenario: %w", err)
+	}
+	js, err := json.Marshal(generic)
+	if err != nil {
+		return nil, fmt.Errorf("sim: scenario: %w", err)
+	}
+	if err := json.Unmarshal(js, s); err != nil {
+		return nil, fmt.Errorf("sim: scenario: %w", err)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("sim: invalid scenario:\n%w", err)
+	}
+	return s, nil
+}
+
+func findKey(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// strictKeys reports every mapping key in n that has no matching json tag in
+// type t, recursively, with its path and line.
+func strictKeys(n *yaml.Node, t reflect.Type, path string, errs *[]error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()) {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			*errs = append(*errs, fmt.Errorf("%s (line %d): expected a mapping of fields, got %s", orRoot(path), n.Line, kindName(n)))
+			return
+		}
+		fields := map[string]reflect.Type{}
+		var names []string
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			fields[name] = f.Type
+			names = append(names, name)
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			ft, ok := fields[k.Value]
+			p := joinPath(path, k.Value)
+			if !ok {
+				*errs = append(*errs, fmt.Errorf("%s (line %d): unknown field; known fields here: %s", p, k.Line, strings.Join(names, ", ")))
+				continue
+			}
+			strictKeys(n.Content[i+1], ft, p, errs)
+		}
+	case reflect.Slice, reflect.Array:
+		if n.Kind != yaml.SequenceNode {
+			if n.Tag == "!!null" {
+				return
+			}
+			*errs = append(*errs, fmt.Errorf("%s (line %d): expected a list, got %s", orRoot(path), n.Line, kindName(n)))
+			return
+		}
+		for i, c := range n.Content {
+			strictKeys(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i), errs)
+		}
+	}
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func orRoot(path string) string {
+	if path == "" {
+		return "scenario"
+	}
+	return path
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("the value %q", n.Value)
+	}
+	return "something else"
+}
+
+// MarshalYAMLText returns the scenario as YAML.
+func (s *Scenario) MarshalYAMLText() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(s); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
