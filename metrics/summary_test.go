@@ -30,7 +30,7 @@ func TestExactSumMatchesBig(t *testing.T) {
 			return math.Ldexp(rng.Float64()-0.5, rng.IntN(2000)-1000)
 		},
 		"cancelling": func() float64 { return (rng.Float64() - 0.5) * 1e16 },
-		"subnormal":  func() float64 { return math.Float64frombits(rng.Uint64() & (1<<52 - 1) ^ (rng.Uint64() & (1 << 63))) },
+		"subnormal":  func() float64 { return math.Float64frombits(rng.Uint64()&(1<<52-1) ^ (rng.Uint64() & (1 << 63))) },
 		"huge":       func() float64 { return math.Ldexp(rng.Float64(), 1023) },
 	}
 	for name, g := range gens {
