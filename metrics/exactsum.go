@@ -29,7 +29,7 @@ const (
 // Non-finite values are counted apart: a NaN, or both +Inf and -Inf,
 // make the sum NaN; otherwise an infinity makes it ±Inf.
 //
-// The zero value is an empty sum, ready to use. An ExactSum is 576 bytes;
+// The zero value is an empty sum, ready to use. An ExactSum is 592 bytes;
 // Add and Merge do not allocate.
 type ExactSum struct {
 	limb    [numLimbs]int64

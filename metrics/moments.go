@@ -14,7 +14,7 @@ import (
 // is exact and any split and merge order gives bit-identical results.
 //
 // The zero value is an empty summary, ready to use. Add and Merge do not
-// allocate. A Moments is about 1.2 kB.
+// allocate. A Moments is about 1.2 kB (two ExactSums).
 type Moments struct {
 	n     int64
 	sum   ExactSum
