@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/backchannel-sim/backchannel/agents"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Per-round event draws. Every round draws the same number of uniforms from
@@ -18,6 +19,7 @@ const (
 	uGest1
 	uBreak
 	uCollapse
+	uVote
 	uFixed // first spoiler draw; each spoiler uses drawsPerSpoiler
 )
 
@@ -213,13 +215,7 @@ func (r *Replication) Step(obs Observer) bool {
 
 	// 5. Leaks of an unexposed secret channel (Steele 1989).
 	if r.ch.secret() && !r.exposed && !r.ratifying {
-		n := sc.Leaks.Insiders + sc.Mediator.Insiders()
-		for k := range r.spo {
-			if r.spo[k].Aware && r.spo[k].P.Position == agents.Inside {
-				n++
-			}
-		}
-		nn := float64(n)
+		nn := float64(sc.Leaks.Insiders + sc.Mediator.Insiders())
 		h := sc.Leaks.BaseHazard * nn * nn * (1 + sc.Leaks.AgeFactor*float64(r.chAge)) * sc.Mediator.LeakFactor()
 		if r.u[uLeak] < h {
 			r.expose(t, true)
@@ -562,9 +558,12 @@ func (r *Replication) vote(t int) {
 	rp := &sc.Ratification
 	pass := true
 	var failed [2]bool
+	// A common mood shock on the day of the vote: Putnam's uncertainty
+	// about the win-set (research/literature.md eq. 3a).
+	mood := rp.VoteNoise * distuv.UnitNormal.Quantile(r.u[uVote])
 	for i := range r.con {
 		c := &r.con[i]
-		bonus := rp.PrepBonus*c.Preparedness + rp.ApprovalWeight*(r.neg[i].Approval-0.5)
+		bonus := mood + rp.PrepBonus*c.Preparedness + rp.ApprovalWeight*(r.neg[i].Approval-0.5)
 		if r.dealSec {
 			bonus -= rp.SurprisePenalty * (1 - c.Preparedness)
 		}

@@ -160,6 +160,10 @@ type RatificationParams struct {
 	// FailTrustLoss is the strength of the trust loss after a failed
 	// ratification (involuntary defection). Default 1; [0,1].
 	FailTrustLoss float64 `json:"fail_trust_loss" yaml:"fail_trust_loss"`
+	// VoteNoise is the standard deviation of a common mood shock added to
+	// every constituent's acceptance bar on the day of a vote (Putnam's
+	// win-set uncertainty). Default 0.05; [0, 1].
+	VoteNoise float64 `json:"vote_noise" yaml:"vote_noise"`
 	// FailSetback is the fraction of effective negotiation time the failing
 	// side loses: its leader must come back with a better deal.
 	// Default 0.3; [0,1].
@@ -183,7 +187,7 @@ func DefaultScenario() *Scenario {
 		Policy:  "back-then-front",
 		Parties: []Party{a, b},
 		Talks: TalksParams{
-			OpenRate: 0.1, FrontMinTrust: 0.3, CommitTrust: 0.35, EnvoyCommitBonus: 0.1,
+			OpenRate: 0.1, FrontMinTrust: 0.35, CommitTrust: 0.35, EnvoyCommitBonus: 0.1,
 			ConcessionRef: 0.005, BackReturns: 0.7, BreakdownTrust: 0.08, BreakdownHazard: 0.002,
 			PosturingBreakdown: 5, MinTalkRounds: 4, CoolDown: 12,
 			CollapseBase: 0.05, CollapseDistrust: 0.3, MaxBreakdowns: 6,
@@ -192,7 +196,7 @@ func DefaultScenario() *Scenario {
 		Leaks: LeakParams{BaseHazard: 0.0006, Insiders: 6, AgeFactor: 0.02, TrustLoss: 0.5, ApprovalPenalty: 0.16},
 		Ratification: RatificationParams{
 			Delay: 4, PrepBonus: 0.15, ApprovalWeight: 0.2, SurprisePenalty: 0.1,
-			FailTrustLoss: 1, FailSetback: 0.3,
+			FailTrustLoss: 1, FailSetback: 0.3, VoteNoise: 0.05,
 		},
 		Spoilers: agents.DefaultSpoilers(),
 		Mediator: agents.DefaultMediatorParams(),
@@ -265,6 +269,7 @@ func (s *Scenario) Validate() error {
 	re.Prob("surprise_penalty", r.SurprisePenalty)
 	re.Prob("fail_trust_loss", r.FailTrustLoss)
 	re.Prob("fail_setback", r.FailSetback)
+	re.Prob("vote_noise", r.VoteNoise)
 	e.Nest("ratification", re.Err())
 	if len(s.Spoilers) > 64 {
 		e.Add("spoilers", len(s.Spoilers), "at most 64 factions")
