@@ -211,8 +211,10 @@ func (p *PairedDiff[O]) Mean(v int) float64 {
 // PairedEstimate compares variant Variant with variant 0 over N paired
 // replications. Means and standard errors are in units of Metric/Scale.
 type PairedEstimate struct {
+	// Variant is the compared variant, ≥ 1.
 	Variant int
-	N       int64
+	// N is the number of paired replications.
+	N int64
 	// Base and Mean are the means of variant 0 and of Variant.
 	Base, Mean float64
 	// Diff is the mean paired difference Mean − Base.

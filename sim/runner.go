@@ -126,6 +126,7 @@ func (c RunConfig) workers() int {
 
 // RepRange is the half-open range [Lo, Hi) of replication indices.
 type RepRange struct {
+	// Lo is the first index, Hi one past the last.
 	Lo, Hi uint64
 }
 

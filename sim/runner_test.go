@@ -476,3 +476,23 @@ func TestRunErrors(t *testing.T) {
 		t.Errorf("summary merge error: got %+v, %v", bad, err)
 	}
 }
+
+// TestRunAllocsDoNotGrow checks that the engine allocates per run, not
+// per replication or per block: 64 times more replications cost no more
+// allocations. It is not parallel because testing.AllocsPerRun refuses
+// to run during parallel tests.
+func TestRunAllocsDoNotGrow(t *testing.T) {
+	allocs := func(n int) float64 {
+		cfg := RunConfig{Seed: 1, Replications: n, BlockSize: 64, Workers: 2}
+		newRep := func() (Replicator[int64], error) { return &walk{Steps: 4, path: make([]int64, 0, 4)}, nil }
+		return testing.AllocsPerRun(20, func() {
+			if _, err := Run(context.Background(), cfg, newRep, newWalkSum); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	small, large := allocs(1<<10), allocs(1<<16)
+	if large > small+2 {
+		t.Errorf("allocations grow with replications: %v for 2¹⁰, %v for 2¹⁶", small, large)
+	}
+}
