@@ -270,8 +270,10 @@ func (r *RunResult[O, S]) cover(c RepRange) {
 // outcomes are folded into block summaries in index order and blocks into
 // the total in block order, so the result is bit-identical for any number
 // of workers. Workers claim whole blocks with one atomic add; at most
-// 2·Workers blocks are in flight, so memory is O(Workers·BlockSize)
-// whatever the number of replications (unless cfg.KeepOutcomes).
+// 4·Workers blocks are in flight (claimed and not yet merged; the slack
+// lets workers run ahead of a descheduled one), so memory is 4·Workers+1
+// summaries plus per-block failure lists, whatever the number of
+// replications (unless cfg.KeepOutcomes).
 //
 // newReplicator is called once per worker and newSummary once per block
 // buffer plus once for the total, all from the calling goroutine. A
@@ -370,13 +372,13 @@ type engine[O any, S Summary[O, S]] struct {
 }
 
 // newEngine builds min(workers, maxBlocks) replicators (at least one) and
-// twice as many block buffers.
+// four times as many block buffers.
 func newEngine[O any, S Summary[O, S]](workers int, maxBlocks uint64, newReplicator func() (Replicator[O], error), newSummary func() S) (*engine[O, S], error) {
 	w := uint64(max(workers, 1))
 	if maxBlocks < w {
 		w = max(maxBlocks, 1)
 	}
-	e := &engine[O, S]{reps: make([]Replicator[O], w), slots: make([]*block[O, S], 2*w)}
+	e := &engine[O, S]{reps: make([]Replicator[O], w), slots: make([]*block[O, S], 4*w)}
 	for i := range e.reps {
 		r, err := newReplicator()
 		if err != nil {
