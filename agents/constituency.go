@@ -132,6 +132,8 @@ type Constituency struct {
 	X            []float64
 	Attention    float64
 	Preparedness float64
+
+	deffuant Deffuant // storage for the default rule (no allocation per Reset)
 }
 
 // Reset draws initial opinions from Beta(m·c, (1−m)·c) with m = HawkMean and
@@ -140,7 +142,8 @@ type Constituency struct {
 // population grows.
 func (c *Constituency) Reset(p *ConstituencyParams, rng *rand.Rand) {
 	c.P = p
-	c.Dynamics = Deffuant{Epsilon: p.Epsilon, Mu: p.Mu, Rate: p.Rate}
+	c.deffuant = Deffuant{Epsilon: p.Epsilon, Mu: p.Mu, Rate: p.Rate}
+	c.Dynamics = &c.deffuant
 	if cap(c.X) < p.Size {
 		c.X = make([]float64, p.Size)
 	}

@@ -169,6 +169,11 @@ type Negotiator struct {
 	Stated      float64 // demand stated at the table (share)
 	Unrecip     int     // gestures made and not yet reciprocated
 	Gestures    int     // gestures made in this replication
+
+	// Storage for the default rules, so that Reset does not allocate.
+	defConc  TimeDependent
+	defAsym  AsymmetricTrust
+	defBayes BayesianTrust
 }
 
 // Reset puts the negotiator in its initial state for parameters p and
@@ -177,8 +182,16 @@ type Negotiator struct {
 // Rule after Reset.
 func (n *Negotiator) Reset(p *NegotiatorParams) {
 	n.P = p
-	n.Concession = TimeDependent{Kappa: p.Kappa}
-	n.Rule = DefaultTrustRule(p)
+	n.defConc = TimeDependent{Kappa: p.Kappa}
+	n.Concession = &n.defConc
+	switch r := DefaultTrustRule(p).(type) {
+	case AsymmetricTrust:
+		n.defAsym = r
+		n.Rule = &n.defAsym
+	case BayesianTrust:
+		n.defBayes = r
+		n.Rule = &n.defBayes
+	}
 	n.Trust = p.InitialTrust
 	n.Approval = p.InitialApproval
 	n.Cost = 0
