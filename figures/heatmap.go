@@ -33,10 +33,10 @@ type gridXYZ struct {
 	k int
 }
 
-func (a gridXYZ) Dims() (c, r int) { return a.k * len(a.g.X), a.k * len(a.g.Y) }
+func (a gridXYZ) Dims() (c, r int)   { return a.k * len(a.g.X), a.k * len(a.g.Y) }
 func (a gridXYZ) Z(c, r int) float64 { return a.g.Z[c/a.k][r/a.k] }
-func (a gridXYZ) X(c int) float64  { return sub(a.g.X, c, a.k) }
-func (a gridXYZ) Y(r int) float64  { return sub(a.g.Y, r, a.k) }
+func (a gridXYZ) X(c int) float64    { return sub(a.g.X, c, a.k) }
+func (a gridXYZ) Y(r int) float64    { return sub(a.g.Y, r, a.k) }
 
 // sub returns the centre of sub-cell i of levels split k ways, for evenly
 // spaced levels (step 1 if there is a single level).
@@ -134,7 +134,7 @@ func HeatMap(grid Grid2D, xLabel, yLabel, zLabel string) (*HeatMapFigure, error)
 	hm.Rasterized = evenX && evenY
 
 	p := newPlot(xLabel, yLabel)
-	p.Add(hm)
+	p.Add(noGlyphs{hm})
 	p.X.Padding, p.Y.Padding = 0, 0
 	xmin, xmax, ymin, ymax := hm.DataRange()
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
@@ -238,3 +238,13 @@ func (f *HeatMapFigure) Draw(c draw.Canvas) {
 }
 
 var _ palette.ColorMap = (*viridis)(nil)
+
+// noGlyphs hides the GlyphBoxes of a heat map: plotter.HeatMap reports a
+// ±5 pt box around every cell centre, which makes the plot pad its data
+// area (a gap between the cells and the axes) and costs time for
+// upsampled grids. Cells never extend beyond the data range anyway.
+type noGlyphs struct{ hm *plotter.HeatMap }
+
+func (n noGlyphs) Plot(c draw.Canvas, p *plot.Plot) { n.hm.Plot(c, p) }
+
+func (n noGlyphs) DataRange() (xmin, xmax, ymin, ymax float64) { return n.hm.DataRange() }

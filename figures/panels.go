@@ -3,8 +3,8 @@ package figures
 import (
 	"image/color"
 
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -37,7 +37,7 @@ type LegendEntry struct {
 // house spacing between tiles.
 func NewPanels(plots [][]*plot.Plot) *Panels {
 	return &Panels{
-		Plots: plots,
+		Plots:       plots,
 		LegendStyle: draw.TextStyle{Color: color.Black, Font: font.From(sans, legendSize), Handler: plot.DefaultTextHandler},
 		Tiles: draw.Tiles{
 			PadX: 5 * vg.Millimeter, PadY: 5 * vg.Millimeter,

@@ -85,7 +85,7 @@ func newPlot(xLabel, yLabel string) *plot.Plot {
 	p.Y.Label.Text = yLabel
 	p.Legend.TextStyle.Font = font.From(sans, legendSize)
 	p.Legend.ThumbnailWidth = vg.Points(16)
-	p.Legend.Padding = vg.Points(1)
+	p.Legend.Padding = vg.Points(1.5)
 	p.Legend.XOffs = -vg.Points(4)
 	p.Legend.YOffs = -vg.Points(4)
 	g := plotter.NewGrid()

@@ -50,7 +50,9 @@ type TrajectoryPanel struct {
 // skipped; a run of skipped rounds splits the line and band rather than
 // bridging it. Bands are drawn beneath all lines. The legend, naming the
 // policies and the band, is one row above the panels (Panels.Legend),
-// since the policies are the same in all panels.
+// since the policies are the same in all panels. Each panel's Y axis
+// starts at the lower end of its Bands' range (usually 0) and extends to
+// the data; the X axis has integer ticks.
 //
 // The result is a *Panels with one row; rearrange its Plots to stack the
 // panels differently.
