@@ -203,7 +203,9 @@ func (f *HeatMapFigure) Draw(c draw.Canvas) {
 	f.Map.Draw(mapC)
 	da := f.Map.DataCanvas(mapC)
 
-	x0 := da.Max.X + f.Gap
+	// The bar starts after the map's canvas, which holds the overhang of
+	// the last X tick label, and at least Gap after its data area.
+	x0 := max(da.Max.X+f.Gap, mapC.Max.X+f.Gap/2)
 	barC := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
 		Min: vg.Point{X: x0, Y: da.Min.Y},
 		Max: vg.Point{X: x0 + f.BarWidth, Y: da.Max.Y},

@@ -2,6 +2,7 @@ package figures
 
 import (
 	"flag"
+	"math"
 	"testing"
 
 	"gonum.org/v1/plot/vg"
@@ -31,6 +32,21 @@ func TestLook(t *testing.T) {
 	hi, err := ChannelsHistogram(testHistograms(t))
 	must(t, err)
 	must(t, Save(hi, *lookDir, "channels", w, h))
+
+	// Edge cases: uneven grid with NaN, single unlabelled series.
+	g := Grid2D{X: []float64{0, 0.1, 0.5, 1}, Y: []float64{0, 1}, Z: [][]float64{{0, 1}, {0.2, 0.3}, {0.5, math.NaN()}, {1, 0}}}
+	uh, err := HeatMap(g, "x (uneven)", "y", "z")
+	must(t, err)
+	must(t, SaveFigure(uh, *lookDir, "heatmap-uneven", w, h))
+	one := testIncidence(t)[:1]
+	one[0].Label = ""
+	oi, err := CumulativeIncidence(one)
+	must(t, err)
+	must(t, Save(oi, *lookDir, "incidence-one", w, h))
+	one1 := testHistograms(t)[1:2]
+	oh, err := ChannelsHistogram(one1)
+	must(t, err)
+	must(t, Save(oh, *lookDir, "channels-one", w, h))
 }
 
 func must(t testing.TB, err error) {
