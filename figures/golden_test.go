@@ -1,0 +1,81 @@
+package figures
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/plot/vg"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// TestGolden renders two figures to PNG and compares them byte for byte
+// with testdata/*.golden.png. PNG output is deterministic (the renderer is
+// pure Go); run with -update after an intended change and look at the new
+// files before committing them. On a mismatch the rendered file is written
+// next to the test's temporary directory for inspection.
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	size := struct{ w, h vg.Length }{10 * vg.Centimeter, 7 * vg.Centimeter}
+	cases := []struct {
+		name string
+		fig  func(t *testing.T) Figure
+	}{
+		{"channels", func(t *testing.T) Figure {
+			p, err := ChannelsHistogram(testHistograms(t))
+			must(t, err)
+			return p
+		}},
+		{"heatmap", func(t *testing.T) Figure {
+			f, err := HeatMap(testGrid(), "Back-channel reliance (0–1)", "Audience attention (0–1)", "P(breakthrough)")
+			must(t, err)
+			return f
+		}},
+		{"incidence", func(t *testing.T) Figure {
+			p, err := CumulativeIncidence(testIncidence(t))
+			must(t, err)
+			return p
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var got bytes.Buffer
+			must(t, Write(&got, c.fig(t), "png", size.w, size.h))
+			golden := filepath.Join("testdata", c.name+".golden.png")
+			if *update {
+				must(t, os.WriteFile(golden, got.Bytes(), 0o644))
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				out := filepath.Join(t.TempDir(), c.name+".png")
+				_ = os.WriteFile(out, got.Bytes(), 0o644)
+				t.Errorf("%s: rendered PNG (%d bytes) differs from %s (%d bytes); run with -update if the change is intended", c.name, got.Len(), golden, len(want))
+			}
+		})
+	}
+}
+
+// TestDeterministic checks that PNG and SVG output is byte-identical when
+// the same figure is built and rendered twice.
+func TestDeterministic(t *testing.T) {
+	t.Parallel()
+	for _, format := range []string{"png", "svg"} {
+		var a, b bytes.Buffer
+		for _, buf := range []*bytes.Buffer{&a, &b} {
+			f, err := Trajectories(testTrajectories(t))
+			must(t, err)
+			must(t, Write(buf, f, format, 16*vg.Centimeter, 6*vg.Centimeter))
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Errorf("%s output differs between two renderings", format)
+		}
+	}
+}
