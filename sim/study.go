@@ -190,8 +190,9 @@ func (r *studyRep) Replicate(rep uint64, rng *rand.Rand) (RepOutcome, error) {
 	}
 	out := RepOutcome{Arms: r.outs, traj: r.traj}
 	if r.keep {
+		// Kept outcomes must survive the next replication; the trajectory
+		// buffers are only read by the summary, immediately.
 		out.Arms = append([]Outcome(nil), r.outs...)
-		out.traj = nil
 	}
 	return out, nil
 }
