@@ -411,7 +411,10 @@ func (r *Replication) bargain() {
 	betas := [2]float64{beta0, beta1}
 	for i := range r.neg {
 		n := &r.neg[i]
-		n.Concede(eff*(0.5+n.Trust), betas[i])
+		// Concession speed grows with working trust (Pruitt's optimism) and
+		// with readiness (the hurting stalemate sustained during talks;
+		// Zartman 2000, Pruitt 1997).
+		n.Concede(eff*(0.5+n.Trust)*(0.5+n.Readiness()), betas[i])
 		n.State(r.press[i], vis)
 	}
 	ref := sc.Talks.ConcessionRef
