@@ -61,7 +61,9 @@ type ConstituencyParams struct {
 	// HawkConcentration is a+b of the Beta(a, b) initial distribution with
 	// mean HawkMean: larger is less dispersed. Default 20.
 	HawkConcentration float64 `json:"hawk_concentration" yaml:"hawk_concentration"`
-	// Epsilon is the Deffuant confidence bound ε. Default 0.3.
+	// Epsilon is the Deffuant confidence bound ε. Default 0.15: the
+	// electorate stays plural (final s.d. of opinions about 0.07) instead of
+	// reaching the consensus that ε ≥ 0.25 gives from the initial spread.
 	Epsilon float64 `json:"epsilon" yaml:"epsilon"`
 	// Mu is the Deffuant convergence μ. Default 0.3.
 	Mu float64 `json:"mu" yaml:"mu"`
@@ -96,7 +98,7 @@ type ConstituencyParams struct {
 // DefaultConstituencyParams returns the documented defaults.
 func DefaultConstituencyParams() ConstituencyParams {
 	return ConstituencyParams{
-		Size: 200, HawkMean: 0.48, HawkConcentration: 20, Epsilon: 0.3, Mu: 0.3, Rate: 0.5,
+		Size: 200, HawkMean: 0.48, HawkConcentration: 20, Epsilon: 0.15, Mu: 0.3, Rate: 0.5,
 		AcceptLatitude: 0.15, RejectLatitude: 0.35, MuLeader: 0.05, MuBoomerang: 0.02,
 		AttentionRise: 0.2, AttentionDecay: 0.1, PrepRate: 0.03, RevealBacklash: 0.1,
 	}
