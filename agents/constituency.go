@@ -23,8 +23,14 @@ type OpinionDynamics interface {
 //
 //	if |x_i − x_j| < ε:  x_i += μ·(x_j − x_i);  x_j += μ·(x_i − x_j)
 //
-// The pair update preserves the population mean exactly. Clusters number
-// about ⌊1/(2ε)⌋; ε ≥ 0.5 gives consensus.
+// The pair update preserves the population mean (up to rounding). Clusters
+// number about ⌊1/(2ε)⌋; ε ≥ 0.5 gives consensus.
+//
+// Both members of a pair come from one 64-bit draw: each 32-bit half is
+// mapped to [0, N) by Lemire's multiply-shift, i = ⌊h·N/2³²⌋, without the
+// rejection step. An index is then chosen with probability within N/2³² of
+// 1/N in relative terms (2·10⁻⁷ for N = 1000), far below Monte Carlo error,
+// and the kernel needs half the draws of two IntN calls.
 type Deffuant struct {
 	Epsilon float64 // confidence bound ε in (0,1]
 	Mu      float64 // convergence μ in (0, 0.5]
@@ -39,8 +45,13 @@ func (d Deffuant) Step(x []float64, rng *rand.Rand) {
 	}
 	pairs := int(d.Rate * float64(n))
 	eps, mu := d.Epsilon, d.Mu
+	nn := uint64(uint32(n))
+	if int(nn) != n {
+		panic("agents: Deffuant population larger than 2^32")
+	}
 	for range pairs {
-		i, j := rng.IntN(n), rng.IntN(n)
+		u := rng.Uint64()
+		i, j := ((u>>32)*nn)>>32, ((u&0xffffffff)*nn)>>32
 		xi, xj := x[i], x[j]
 		diff := xj - xi
 		if diff < eps && diff > -eps {

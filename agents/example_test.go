@@ -40,9 +40,9 @@ func ExampleConstituency() {
 	fmt.Printf("with a preparedness bonus of 0.05: %.2f\n", c.Support(0.45, 0.05))
 	fmt.Printf("opinions' s.d.: %.2f\n", c.Polarisation())
 	// Output:
-	// support for a 45% share: 0.02
-	// with a preparedness bonus of 0.05: 0.97
-	// opinions' s.d.: 0.05
+	// support for a 45% share: 0.01
+	// with a preparedness bonus of 0.05: 0.98
+	// opinions' s.d.: 0.04
 }
 
 // Plugging in a custom rule: a stubborn trust rule that never moves.

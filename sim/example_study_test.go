@@ -42,5 +42,5 @@ func ExampleRunStudy() {
 	}
 	// Output:
 	// front-only       breakthrough 0.78 [0.74, 0.82] of 400; median round 385
-	// back-then-front  breakthrough 0.73 [0.68, 0.77] of 400; median round 201
+	// back-then-front  breakthrough 0.72 [0.68, 0.77] of 400; median round 201
 }
