@@ -61,7 +61,7 @@ func (f *floor) run(rounds int) {
 func nsPerFloorRound(sc *sim.Scenario) float64 {
 	f := newFloor(sc)
 	const reps, rounds = 20, 200 // about a replication's length
-	f.run(rounds)               // warm up
+	f.run(rounds)                // warm up
 	t0 := time.Now()
 	for i := range reps {
 		f.reset(uint64(i))
