@@ -67,7 +67,7 @@ func (d Deffuant) Step(x []float64, rng *rand.Rand) {
 type ConstituencyParams struct {
 	// Size is the number of constituents. Default 200; range [1, 10^6].
 	Size int `json:"size" yaml:"size"`
-	// HawkMean is the mean initial required share. Default 0.45.
+	// HawkMean is the mean initial required share. Default 0.48.
 	HawkMean float64 `json:"hawk_mean" yaml:"hawk_mean"`
 	// HawkConcentration is a+b of the Beta(a, b) initial distribution with
 	// mean HawkMean: larger is less dispersed. Default 20.
@@ -99,7 +99,8 @@ type ConstituencyParams struct {
 	// nothing is visible. Default 0.1.
 	AttentionDecay float64 `json:"attention_decay" yaml:"attention_decay"`
 	// PrepRate is the per-round growth of preparedness toward 1 while talks
-	// are public (research/literature.md eq. 1e). Default 0.03.
+	// are visible: public, exposed, or an announced deal awaiting its vote
+	// (research/literature.md eq. 1e). Default 0.03.
 	PrepRate float64 `json:"prep_rate" yaml:"prep_rate"`
 	// RevealBacklash hardens opinions when secret talks are exposed:
 	// x ← x + b·(1 − prep)·(1 − x). Default 0.1.
@@ -204,7 +205,9 @@ func (c *Constituency) Harden(h float64) {
 
 // Attend updates attention: it rises toward 1 at AttentionRise while talks
 // are visible and decays at AttentionDecay otherwise. Preparedness grows at
-// PrepRate only while talks are public (Wanis-St. John 2005; eq. 1e).
+// PrepRate only while public is true (Wanis-St. John 2005; eq. 1e); the
+// simulator passes the talks' visibility (public talks, an exposed secret
+// channel or an announced deal), so unexposed secret talks prepare no one.
 func (c *Constituency) Attend(visible, public bool) {
 	if visible {
 		c.Attention += c.P.AttentionRise * (1 - c.Attention)

@@ -14,8 +14,10 @@ type MediatorParams struct {
 	// TrustBoost φ multiplies trust gains from gestures and from secret talks
 	// by (1 + φ). Default 0.5.
 	TrustBoost float64 `json:"trust_boost" yaml:"trust_boost"`
-	// ReopenRate is the per-round probability that the mediator reopens a
-	// back channel after the cool-down, regardless of readiness. Default 0.1.
+	// ReopenRate adds to the per-round probability of (re)opening talks
+	// whenever they are closed and not cooling down, whatever the parties'
+	// readiness (the mediator brings them to the table; the channel policy
+	// still chooses the channel). Default 0.1.
 	ReopenRate float64 `json:"reopen_rate" yaml:"reopen_rate"`
 	// Staff is the number of the mediator's people in on the secret.
 	// Default 1.

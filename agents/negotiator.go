@@ -84,7 +84,9 @@ type NegotiatorParams struct {
 	// mutually hurting stalemate, Zartman 2000). Default 1.
 	ReadinessPerCost float64 `json:"readiness_per_cost" yaml:"readiness_per_cost"`
 	// GestureRate is the per-round probability of a goodwill gesture while
-	// talks are secret or a mediator relays (Osgood's GRIT). Default 0.05.
+	// talks are closed (announced unilaterally) or run in a secret channel,
+	// not during public talks (Osgood's GRIT); a mediator multiplies the
+	// gesture's effect on trust. Default 0.05.
 	GestureRate float64 `json:"gesture_rate" yaml:"gesture_rate"`
 	// GestureStrength is the strength of a gesture as a trust event, in
 	// [0,1]. Default 0.5.
@@ -206,8 +208,10 @@ func (n *Negotiator) Reset(p *NegotiatorParams) {
 // DefaultTrustRule returns the trust rule named by p.TrustModel.
 func DefaultTrustRule(p *NegotiatorParams) TrustRule {
 	if p.TrustModel == "bayesian" {
-		// Tolerances chosen so that a unit-strength signal moves a belief
-		// of 0.5 by about TrustGain·2 (comparable speed to the default).
+		// KappaU shrinks with TrustGain·TrustAsymmetry so that a faster
+		// asymmetric rule maps to a more diagnostic signal. At the defaults
+		// a unit event moves a belief of 0.5 by +0.10 / −0.30, about five
+		// times the asymmetric rule's steps: the Bayesian rule learns faster.
 		return BayesianTrust{KappaT: 1, KappaU: 1 / (1 + 4*p.TrustGain*p.TrustAsymmetry), Noise: 0.2, Floor: 0.01}
 	}
 	return AsymmetricTrust{Eta: p.TrustGain, Lambda: p.TrustAsymmetry}

@@ -103,7 +103,7 @@ type SpoilerParams struct {
 	// Greed raises a greedy spoiler's demand with its mobilisation:
 	// d = Demand + Greed·m. Default 0.2.
 	Greed float64 `json:"greed" yaml:"greed"`
-	// Capability c scales the attack hazard. Default 0.05.
+	// Capability c scales the attack hazard. Default 0.02.
 	Capability float64 `json:"capability" yaml:"capability"`
 	// Growth is the mobilisation growth rate while aware and threatened.
 	// Default 0.1.
@@ -219,9 +219,9 @@ func (s *Spoiler) Reset(p *SpoilerParams) {
 // table, exclusion e ∈ {0,1} (talks are secret) and the own side's mean
 // hawkishness h:
 //
-//	m ← m + g·θ·(½ + h)·(1 + G·e)·(1 − m) − δ·m
+//	m' = m + g·θ·(½ + h)·(1 + G·e)·(1 − m);   m ← (1 − δ)·m'
 //
-// otherwise m ← m − δ·m. Mobilisation therefore waits for awareness: a
+// otherwise m ← (1 − δ)·m. Mobilisation therefore waits for awareness: a
 // secret channel delays it but does not remove it.
 func (s *Spoiler) Mobilise(talks bool, offer, hawk float64, excluded bool) {
 	m := s.Mobilisation

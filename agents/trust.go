@@ -3,10 +3,11 @@ package agents
 import "math"
 
 // TrustRule updates a negotiator's trust in the other side after a positive
-// or negative event. Trust lies in [0,1]; strength in [0,1] scales the event
-// (for example the size of a concession relative to a reference step, or the
-// credibility of a gesture). Implementations must be pure functions of their
-// arguments and must keep the result in [0,1].
+// or negative event. Trust lies in [0,1]; strength ≥ 0 scales the event (for
+// example the size of a concession relative to a reference step, or the
+// credibility of a gesture). Strength is at most 1 except when a mediator's
+// relay multiplies it (up to 1 + TrustBoost). Implementations must be pure
+// functions of their arguments and must keep the result in [0,1].
 type TrustRule interface {
 	// Gain returns trust after a positive event of the given strength.
 	Gain(trust, strength float64) float64

@@ -19,7 +19,7 @@ import (
 // code, for example
 //
 //	Param[Scenario]{Name: "leak rate", Lo: 0, Hi: 0.2,
-//		Set: func(s *Scenario, v float64) error { s.LeakRate = v; return nil }}
+//		Set: func(s *Scenario, v float64) error { s.Leaks.BaseHazard = v; return nil }}
 //
 // so no reflection or field names in strings are involved.
 type Param[P any] struct {

@@ -65,10 +65,10 @@ func TestFactBackFirstEarlierBreakthroughs(t *testing.T) {
 		t.Errorf("P(breakthrough within %d rounds): back-then-front − front-only = %.3f (SE %.3f), want > 4 SE", early, d.D, d.SE)
 	}
 	mb, mf := median(t, btf), median(t, fo)
-	if !(mb.Interval.Hi < mf.Value) {
-		t.Errorf("median time to breakthrough: back-then-front %v %v, front-only %v: want the first clearly earlier", mb.Value, mb.Interval, mf.Value)
+	if !(float64(mb.CI[1]) < float64(mf.CI[0])) {
+		t.Errorf("median time to breakthrough: back-then-front %v %v, front-only %v %v: want disjoint intervals, the first earlier", mb.Median, mb.CI, mf.Median, mf.CI)
 	}
-	t.Logf("P(early) diff %.3f ± %.3f; median %v vs %v", d.D, d.SE, mb.Value, mf.Value)
+	t.Logf("P(early) diff %.3f ± %.3f; median %v vs %v", d.D, d.SE, mb.Median, mf.Median)
 }
 
 // Fact 2: a back channel delays spoiler mobilisation and attacks, but the
@@ -124,13 +124,15 @@ func addOutcome(t *testing.T, et *metrics.EventTable, o Outcome) {
 	}
 }
 
-func median(t *testing.T, et *metrics.EventTable) metrics.TimeQuantile {
+// median is the Report's median time to breakthrough: the round at which
+// the Aalen-Johansen cumulative incidence (collapse competing) reaches 0.5.
+func median(t *testing.T, et *metrics.EventTable) TimeEstimate {
 	t.Helper()
-	km, err := metrics.KaplanMeier(et, int(Breakthrough), 0.95, metrics.LogLog)
+	cr, err := metrics.CumulativeIncidence(et, 0.95, metrics.Log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return km.Median()
+	return crossing(cr.Cause(int(Breakthrough)), 0.5, "")
 }
 
 // breakthroughBy reports a ratified breakthrough by round r.

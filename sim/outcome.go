@@ -39,7 +39,7 @@ type Outcome struct {
 	Round int  `json:"round"` // round of the breakthrough or collapse; the horizon for an impasse
 
 	BackChannels        int `json:"back_channels"`        // back channels opened
-	FrontChannels       int `json:"front_channels"`       // public talks opened (from closed)
+	FrontChannels       int `json:"front_channels"`       // times acknowledged public talks began (front or parallel)
 	Leaks               int `json:"leaks"`                // secret channels exposed by a leak
 	Attacks             int `json:"attacks"`              // spoiler attacks
 	FailedRatifications int `json:"failed_ratifications"` // votes that failed on at least one side

@@ -327,9 +327,6 @@ func (r *Replication) maybeOpen(t int) {
 	if r.out.FirstTalks == 0 {
 		r.out.FirstTalks = t + 1
 	}
-	if c == Front {
-		r.out.FrontChannels++
-	}
 	r.talkAge = 0
 	r.switchTo(c)
 }
@@ -363,6 +360,9 @@ func (r *Replication) afterExposure(t int) {
 // switchTo moves talks to channel c (from Closed or another channel). A
 // secret table that did not exist before is a new back channel.
 func (r *Replication) switchTo(c Channel) {
+	if c.public() && !r.ch.public() {
+		r.out.FrontChannels++
+	}
 	if c.secret() && !r.ch.secret() {
 		r.out.BackChannels++
 		r.chAge = 0
@@ -502,9 +502,15 @@ func (r *Replication) expose(t int, leak bool) {
 
 // spoilers updates awareness and mobilisation and draws leaks and attacks.
 func (r *Replication) spoilers(t int, visible bool) {
-	talks := r.ch != Closed || r.ratifying
-	secret := r.ch.secret() && !r.exposed && !r.ratifying
 	for k := range r.spo {
+		if r.done {
+			return
+		}
+		// Recomputed per spoiler: an earlier spoiler's attack may have
+		// broken the talks off, or its leak exposed them.
+		talks := r.ch != Closed || r.ratifying
+		secret := r.ch.secret() && !r.exposed && !r.ratifying
+		visible = visible || (talks && !secret)
 		s := &r.spo[k]
 		own := s.P.Party
 		if !s.Aware && talks && (visible || s.P.Position == agents.Inside) {
@@ -521,7 +527,6 @@ func (r *Replication) spoilers(t int, visible bool) {
 		base := uFixed + drawsPerSpoiler*k
 		if secret && s.Aware && s.P.Position == agents.Inside && r.u[base+1] < s.P.LeakRate*s.Mobilisation {
 			r.expose(t, true)
-			secret = false
 		}
 		if r.u[base] < s.AttackProb(r.milestone) {
 			r.attack(t, s, r.u[base+2])
@@ -563,7 +568,7 @@ func (r *Replication) vote(t int) {
 	var failed [2]bool
 	// A common mood shock on the day of the vote: Putnam's uncertainty
 	// about the win-set (research/literature.md eq. 3a).
-	mood := rp.VoteNoise * distuv.UnitNormal.Quantile(r.u[uVote])
+	mood := rp.VoteNoise * distuv.UnitNormal.Quantile(math.Max(r.u[uVote], 0x1p-53))
 	for i := range r.con {
 		c := &r.con[i]
 		bonus := mood + rp.PrepBonus*c.Preparedness + rp.ApprovalWeight*(r.neg[i].Approval-0.5)

@@ -127,7 +127,7 @@ type ArmReport struct {
 }
 
 // medianDefinition documents TimeEstimate for the time to breakthrough.
-const medianDefinition = "round by which the cumulative incidence of ratified breakthrough (Aalen-Johansen, collapse competing, impasse censored) reaches 0.5; interval from the pointwise 95% band; null if never reached"
+const medianDefinition = "round by which the cumulative incidence of ratified breakthrough (Aalen-Johansen, collapse competing, impasse censored) reaches 0.5; interval from the pointwise band at the report's confidence level; null if never reached"
 
 // NewReport summarises a study result at confidence level conf.
 func NewReport(s *Study, res *StudyResult, conf float64) (*Report, error) {

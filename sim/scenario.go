@@ -69,12 +69,12 @@ type TalksParams struct {
 	// OpenRate·R_A·R_B with R the parties' readiness. Default 0.1; [0,1].
 	OpenRate float64 `json:"open_rate" yaml:"open_rate"`
 	// FrontMinTrust is the precondition for public talks: both sides'
-	// trust must reach it. A back channel bypasses it. Default 0.3; [0,1].
+	// trust must reach it. A back channel bypasses it. Default 0.35; [0,1].
 	FrontMinTrust float64 `json:"front_min_trust" yaml:"front_min_trust"`
 	// CommitTrust is the mutual trust needed to commit to a tentative deal.
 	// Default 0.35; [0,1].
 	CommitTrust float64 `json:"commit_trust" yaml:"commit_trust"`
-	// EnvoyCommitBonus lowers CommitTrust in a secret channel by
+	// EnvoyCommitBonus lowers CommitTrust in an unexposed secret channel by
 	// bonus × mean envoy authority. Default 0.1; [0, CommitTrust].
 	EnvoyCommitBonus float64 `json:"envoy_commit_bonus" yaml:"envoy_commit_bonus"`
 	// ConcessionRef is the change in a stated demand that counts as a
@@ -119,15 +119,16 @@ type TalksParams struct {
 	// Default 0.03; [0,1].
 	AttackHardening float64 `json:"attack_hardening" yaml:"attack_hardening"`
 	// AttackSuspend is the probability, times ŝ, that an attack suspends
-	// talks (a breakdown). Default 0.3; [0,1].
+	// talks (a breakdown). Default 0.2; [0,1].
 	AttackSuspend float64 `json:"attack_suspend" yaml:"attack_suspend"`
 }
 
 // LeakParams govern exposure of a secret channel (Steele 1989).
 type LeakParams struct {
-	// BaseHazard h0 in h = h0·n²·(1 + ω·age)·(1 − ρ). Default 0.0006
-	// (an Oslo-sized channel of 6 insiders stays secret about 8 months on
-	// average); [0,1].
+	// BaseHazard h0 in h = h0·n²·(1 + ω·age)·(1 − ρ). Default 0.0006:
+	// an Oslo-sized channel of 6 insiders without a mediator stays secret
+	// 31 weeks on average (median 26), the order of Oslo's eight secret
+	// months, before inside spoilers' leaks; [0,1].
 	BaseHazard float64 `json:"base_hazard" yaml:"base_hazard"`
 	// Insiders n: envoys, aides and officials briefed on a back channel.
 	// Default 6; [1, 1000].
