@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/backchannel-sim/backchannel/agents"
 )
 
 func newRep(t testing.TB, sc *Scenario, pol Policy) *Replication {
@@ -189,5 +191,40 @@ func TestFactLeakTimeInverseSquare(t *testing.T) {
 	a8, _ := mean(8, 0.02)
 	if a4/a8 < 2.5 {
 		t.Errorf("with ageing, T(4)/T(8) = %.2f, want > 2.5", a4/a8)
+	}
+}
+
+type frozenTrust struct{}
+
+func (frozenTrust) Gain(t, _ float64) float64 { return t }
+func (frozenTrust) Lose(t, _ float64) float64 { return t }
+
+type noPeers struct{ calls *int }
+
+func (n noPeers) Step(x []float64, _ *rand.Rand) { *n.calls++ }
+
+// Users replace behaviours through hooks without forking.
+func TestHooksReplaceBehaviours(t *testing.T) {
+	t.Parallel()
+	sc := DefaultScenario()
+	r := newRep(t, sc, BackThenFront{Threshold: 0.5})
+	calls := 0
+	r.SetHooks(Hooks{
+		Trust:   func(int, *agents.NegotiatorParams) agents.TrustRule { return frozenTrust{} },
+		Opinion: func(int, *agents.ConstituencyParams) agents.OpinionDynamics { return noPeers{&calls} },
+	})
+	for i := range uint64(20) {
+		calls = 0
+		o := r.Run(seeded(i), nil)
+		if o.Trust[0] != sc.Parties[0].Negotiator.InitialTrust || o.Trust[1] != sc.Parties[1].Negotiator.InitialTrust {
+			t.Fatalf("trust moved under a frozen rule: %v", o.Trust)
+		}
+		if calls != 2*o.Round {
+			t.Fatalf("custom opinion dynamics called %d times in %d rounds, want 2 per round", calls, o.Round)
+		}
+	}
+	r.SetHooks(Hooks{})
+	if o := r.Run(seeded(1), nil); o != newRep(t, sc, BackThenFront{Threshold: 0.5}).Run(seeded(1), nil) {
+		t.Error("clearing the hooks did not restore the default behaviour")
 	}
 }
