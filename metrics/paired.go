@@ -17,6 +17,29 @@ type PairedTable struct {
 // N returns the number of pairs N11 + N10 + N01 + N00.
 func (t PairedTable) N() int { return t.N11 + t.N10 + t.N01 + t.N00 }
 
+// Add counts one pair: a is the first indicator (say, the event under
+// variant 1), b the second.
+func (t *PairedTable) Add(a, b bool) {
+	switch {
+	case a && b:
+		t.N11++
+	case a:
+		t.N10++
+	case b:
+		t.N01++
+	default:
+		t.N00++
+	}
+}
+
+// Merge adds the counts of o.
+func (t *PairedTable) Merge(o PairedTable) {
+	t.N11 += o.N11
+	t.N10 += o.N10
+	t.N01 += o.N01
+	t.N00 += o.N00
+}
+
 // PairedDiff is the difference of two proportions estimated on the same
 // replications, D = p₁ - p₂, with its paired standard error and interval.
 type PairedDiff struct {

@@ -28,22 +28,10 @@ func runPolicies(t *testing.T, sc *Scenario, pols []Policy, n int, f func(i int,
 	}
 }
 
-// add counts one replication in the 2×2 table of two indicators.
-func (p *pairedCount) add(a, b bool) {
-	switch {
-	case a && b:
-		p.N11++
-	case a:
-		p.N10++
-	case b:
-		p.N01++
-	default:
-		p.N00++
-	}
-}
-
 // pairedCount is the 2×2 table of two indicators on the same replications.
 type pairedCount struct{ metrics.PairedTable }
+
+func (p *pairedCount) add(a, b bool) { p.Add(a, b) }
 
 // Fact 1: back-channel-first gives earlier breakthroughs than front-only.
 func TestFactBackFirstEarlierBreakthroughs(t *testing.T) {

@@ -311,8 +311,8 @@ func (ss *StudySummary) Add(rep uint64, r RepOutcome) {
 		}
 		if a > 0 {
 			o0 := &r.Arms[0]
-			addPaired(&ss.Paired[a].Breakthrough, o.Kind == Breakthrough, o0.Kind == Breakthrough)
-			addPaired(&ss.Paired[a].Collapse, o.Kind == Collapse, o0.Kind == Collapse)
+			ss.Paired[a].Breakthrough.Add(o.Kind == Breakthrough, o0.Kind == Breakthrough)
+			ss.Paired[a].Collapse.Add(o.Kind == Collapse, o0.Kind == Collapse)
 		}
 	}
 }
@@ -325,19 +325,6 @@ func clamp01(x float64) float64 {
 		return 1
 	}
 	return x
-}
-
-func addPaired(t *metrics.PairedTable, a, b bool) {
-	switch {
-	case a && b:
-		t.N11++
-	case a:
-		t.N10++
-	case b:
-		t.N01++
-	default:
-		t.N00++
-	}
 }
 
 // Merge implements Summary; it is exact.
@@ -373,16 +360,8 @@ func (ss *StudySummary) Merge(o *StudySummary) error {
 				}
 			}
 		}
-		for _, f := range []func(*PairedCounts) *metrics.PairedTable{
-			func(p *PairedCounts) *metrics.PairedTable { return &p.Breakthrough },
-			func(p *PairedCounts) *metrics.PairedTable { return &p.Collapse },
-		} {
-			t, u := f(&ss.Paired[a]), f(&o.Paired[a])
-			t.N11 += u.N11
-			t.N10 += u.N10
-			t.N01 += u.N01
-			t.N00 += u.N00
-		}
+		ss.Paired[a].Breakthrough.Merge(o.Paired[a].Breakthrough)
+		ss.Paired[a].Collapse.Merge(o.Paired[a].Collapse)
 	}
 	return nil
 }
