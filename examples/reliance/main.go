@@ -1,0 +1,189 @@
+// Command reliance is the central study of the backchannel library: how does
+// the probability of a ratified breakthrough depend on how much the parties
+// rely on back channels?
+//
+// It runs the scenario in scenario.yaml (the documented defaults) under the
+// channel policy sim.Reliance{P} for P = 0, 0.1, …, 1 (each time talks are
+// opened or a secret channel is exposed, a back channel is chosen with
+// probability P). The levels are the arms of one sim.Study, so replication i
+// of every level starts from the same generator: the levels are compared on
+// common random numbers and their differences are paired.
+//
+// Usage:
+//
+//	go run ./examples/reliance [--reps 2000] [--seed 2026] [--out ./reliance-out] [--workers 0]
+//
+// It prints a table of the estimates with their 95% intervals and writes to
+// --out: table.txt (the printed table), report.json (sim.Report of every
+// level), reliance.csv (one row per level), paired.csv (paired differences
+// between adjacent levels and against P = 0), channel_yield.csv (the yield
+// of the k-th back channel) and the figures shares, early, channels,
+// ratification and incidence as PNG, SVG and PDF.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+
+	"github.com/backchannel-sim/backchannel/sim"
+	"github.com/backchannel-sim/backchannel/studyout"
+)
+
+//go:embed scenario.yaml
+var scenarioYAML []byte
+
+// conf is the level of every interval.
+const conf = 0.95
+
+// early is the round of the "within five years" milestone (weekly rounds).
+const early = 260
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "reliance:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command-line flags.
+type options struct {
+	reps, workers, levels, horizon, traceReps int
+	seed                                      uint64
+	out                                       string
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("reliance", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&o.reps, "reps", 2000, "replications per reliance level (common to all levels)")
+	fs.Uint64Var(&o.seed, "seed", 2026, "master seed")
+	fs.StringVar(&o.out, "out", "./reliance-out", "output directory")
+	fs.IntVar(&o.workers, "workers", 0, "worker goroutines (0: GOMAXPROCS); results do not depend on it")
+	fs.IntVar(&o.levels, "levels", 11, "number of equally spaced reliance levels from 0 to 1 (≥ 2)")
+	fs.IntVar(&o.traceReps, "trace-reps", 1000, "replications replayed with a channel observer at two levels (at most --reps)")
+	fs.IntVar(&o.horizon, "horizon", 0, "override the scenario's horizon in rounds (0: keep scenario.yaml's)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	case o.reps < 1:
+		return o, fmt.Errorf("--reps %d: want ≥ 1", o.reps)
+	case o.levels < 2:
+		return o, fmt.Errorf("--levels %d: want ≥ 2", o.levels)
+	case o.horizon < 0:
+		return o, fmt.Errorf("--horizon %d: want ≥ 0", o.horizon)
+	case o.traceReps < 1:
+		return o, fmt.Errorf("--trace-reps %d: want ≥ 1", o.traceReps)
+	case o.workers < 0:
+		return o, fmt.Errorf("--workers %d: want ≥ 0", o.workers)
+	}
+	return o, nil
+}
+
+// run is the whole study; main only wires it to the process. An interrupt
+// (Ctrl-C) stops the replications and returns an error.
+func run(args []string, stdout io.Writer) error {
+	o, err := parseFlags(args, stdout)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	sc, err := sim.ParseScenario(scenarioYAML)
+	if err != nil {
+		return err
+	}
+	if o.horizon > 0 {
+		sc.Horizon = o.horizon
+		if err := sc.Validate(); err != nil {
+			return err
+		}
+	}
+	levels := make([]float64, o.levels)
+	study := &sim.Study{}
+	for k := range levels {
+		levels[k] = float64(k) / float64(o.levels-1)
+		pol := sim.Reliance{P: levels[k]}
+		study.Arms = append(study.Arms, sim.Arm{Label: pol.Name(), Scenario: sc, Policy: pol})
+	}
+
+	start := time.Now()
+	res, err := sim.RunStudy(ctx, study, sim.RunConfig{
+		Seed: o.seed, Replications: o.reps, Workers: o.workers, KeepOutcomes: true,
+	})
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	if len(res.Failures) > 0 {
+		return fmt.Errorf("%d replications failed, first: %w", len(res.Failures), res.Failures[0])
+	}
+	rep, err := sim.NewReport(study, res, conf)
+	if err != nil {
+		return err
+	}
+	a := analyse(levels, sc.Horizon, sc.Talks.BackReturns, rep, res)
+
+	// Replay two levels with a channel observer: the returns of the k-th
+	// back channel.
+	nt := min(o.traceReps, o.reps)
+	for _, k := range []int{(len(levels) - 1) / 2, len(levels) - 1} {
+		cr, miss, err := traceChannels(ctx, sc, levels[k], o.seed, nt, o.workers, sc.Talks.BackReturns,
+			func(i int) sim.Outcome { return res.Outcomes[i].Arms[k] })
+		if err != nil {
+			return err
+		}
+		a.returns = append(a.returns, cr...)
+		a.traceMiss = max(a.traceMiss, miss)
+	}
+	a.traceReps = nt
+	elapsed = time.Since(start)
+
+	// Files.
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"report.json", func(w io.Writer) error { return studyout.WriteJSON(w, rep) }},
+		{"reliance.csv", a.writeLevelsCSV},
+		{"paired.csv", a.writePairedCSV},
+		{"channel_yield.csv", a.writeYieldCSV},
+		{"channel_returns.csv", a.writeReturnsCSV},
+		{"table.txt", func(w io.Writer) error { return a.writeTable(w, rep) }},
+	}
+	for _, f := range files {
+		if err := studyout.WriteFile(filepath.Join(o.out, f.name), f.write); err != nil {
+			return fmt.Errorf("writing %s: %w", f.name, err)
+		}
+	}
+	figs, err := a.figures(o.out, study, res)
+	if err != nil {
+		return fmt.Errorf("figures: %w", err)
+	}
+	if err := a.writeTable(stdout, rep); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\n%d levels × %d replications (and %d traced at 2 levels) in %.1fs; wrote %s: ", len(levels), rep.Completed, nt, elapsed.Seconds(), o.out)
+	for _, f := range files {
+		fmt.Fprintf(stdout, "%s ", f.name)
+	}
+	for _, f := range figs {
+		fmt.Fprintf(stdout, "%s.{png,svg,pdf} ", f)
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/metrics"
+	"github.com/backchannel-sim/backchannel/sim"
+	"github.com/backchannel-sim/backchannel/studyout"
+)
+
+const xLabel = "Back-channel reliance P (chance of a back channel at each opening)"
+
+// figures writes the study's figures to dir and returns their base names.
+func (a *analysis) figures(dir string, s *sim.Study, res *sim.StudyResult) ([]string, error) {
+	var names []string
+	// 1. Outcome shares with Wilson bars.
+	sp := make([]figures.SharePoint, len(a.levels))
+	for k, as := range res.Summary.Arms {
+		sp[k] = figures.SharePoint{X: a.levels[k].P, N: int(as.Kinds[0] + as.Kinds[1] + as.Kinds[2]),
+			Breakthrough: int(as.Kinds[sim.Breakthrough]), Collapse: int(as.Kinds[sim.Collapse]), Impasse: int(as.Kinds[sim.Impasse])}
+	}
+	p, err := figures.SharesVsParam(sp, xLabel)
+	if err != nil {
+		return names, err
+	}
+	if err := figures.Save(p, dir, "shares", studyout.Width, studyout.Height); err != nil {
+		return names, err
+	}
+	names = append(names, "shares")
+
+	dx := 0.006 * (a.levels[len(a.levels)-1].P - a.levels[0].P)
+
+	// 2. Ratified breakthrough within five years and by the horizon.
+	p = newPlot(xLabel, "P(ratified breakthrough)")
+	p.Y.Min, p.Y.Max = 0, 1
+	p.Y.Tick.Marker = tenthTicks{}
+	var by5, byH []point
+	for _, l := range a.levels {
+		by5 = append(by5, point{l.P, float64(l.Early.P), float64(l.Early.CI[0]), float64(l.Early.CI[1])})
+		byH = append(byH, point{l.P, float64(l.Breakthrough.P), float64(l.Breakthrough.CI[0]), float64(l.Breakthrough.CI[1])})
+	}
+	if err := addSeries(p, 0, fmt.Sprintf("within 5 years (%d rounds)", early), by5, -dx); err != nil {
+		return names, err
+	}
+	if err := addSeries(p, 1, fmt.Sprintf("by the horizon (%d rounds)", a.horizon), byH, dx); err != nil {
+		return names, err
+	}
+	if err := figures.Save(p, dir, "early", studyout.Width, studyout.Height); err != nil {
+		return names, err
+	}
+	names = append(names, "early")
+
+	// 3. Channels beget channels: counts per replication.
+	p = newPlot(xLabel, "Mean per replication")
+	p.Y.Min = 0
+	for i, c := range []struct{ key, name string }{
+		{"back_channels", "back channels opened"}, {"leaks", "leaks"},
+		{"breakdowns", "breakdowns"}, {"failed_ratifications", "failed ratifications"},
+	} {
+		var pts []point
+		for _, l := range a.levels {
+			m := l.Counts[c.key]
+			pts = append(pts, point{l.P, float64(m.Mean), float64(m.CI[0]), float64(m.CI[1])})
+		}
+		if err := addSeries(p, i, c.name, pts, float64(i-1)*dx); err != nil {
+			return names, err
+		}
+	}
+	p.Legend.Left = true
+	p.Legend.XOffs = 4
+	if err := figures.Save(p, dir, "channels", studyout.Width, studyout.Height); err != nil {
+		return names, err
+	}
+	names = append(names, "channels")
+
+	// 4. Ratification pass rates of secret and public deals.
+	p = newPlot(xLabel, "Ratification pass rate")
+	p.Y.Min, p.Y.Max = 0, 1.15 // room for the legend above the public deals' rate of 1
+	p.Y.Tick.Marker = tenthTicks{}
+	var sec, pub []point
+	for _, l := range a.levels {
+		sec = append(sec, point{l.P, float64(l.Secret.P), float64(l.Secret.CI[0]), float64(l.Secret.CI[1])})
+		pub = append(pub, point{l.P, float64(l.Public.P), float64(l.Public.CI[0]), float64(l.Public.CI[1])})
+	}
+	if err := addSeries(p, 0, "deals made in public", pub, -dx); err != nil {
+		return names, err
+	}
+	if err := addSeries(p, 1, "deals made in secret", sec, dx); err != nil {
+		return names, err
+	}
+	if err := figures.Save(p, dir, "ratification", studyout.Width, studyout.Height); err != nil {
+		return names, err
+	}
+	names = append(names, "ratification")
+
+	// 5. Cumulative incidence at five levels (the palette has eight colours).
+	var inc []figures.IncidenceSeries
+	n := len(a.levels)
+	seen := map[int]bool{}
+	for _, f := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		k := int(f*float64(n-1) + 0.5)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		cr, err := metrics.CumulativeIncidence(res.Summary.Arms[k].Events, conf, metrics.Log)
+		if err != nil {
+			return names, err
+		}
+		ser, err := figures.IncidenceFromRisks(fmt.Sprintf("P = %.2f", a.levels[k].P), cr, a.horizon)
+		if err != nil {
+			return names, err
+		}
+		inc = append(inc, ser)
+	}
+	if p, err = figures.CumulativeIncidence(inc); err != nil {
+		return names, err
+	}
+	if err := figures.Save(p, dir, "incidence", studyout.Width, studyout.Height); err != nil {
+		return names, err
+	}
+	names = append(names, "incidence")
+	return names, nil
+}
