@@ -2,6 +2,7 @@ package figures
 
 import (
 	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -249,3 +250,21 @@ func nan() float64 { return math.NaN() }
 
 // second returns the error of a (value, error) pair.
 func second[T any](_ T, err error) error { return err }
+
+func TestAddEstimates(t *testing.T) {
+	p := NewPlot("x", "y")
+	p.Y.Tick.Marker = ProbabilityTicks
+	pts := []Estimate{{0, 0.2, 0.1, 0.3}, {0.5, math.NaN(), 0, 0}, {1, 0.6, math.NaN(), 0.7}}
+	if err := AddEstimates(p, 0, "a", pts, 0.01); err != nil {
+		t.Fatal(err)
+	}
+	if err := AddEstimates(p, 1, "empty", nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(io.Discard, p, "png", 6*vg.Centimeter, 4*vg.Centimeter); err != nil {
+		t.Fatal(err)
+	}
+	if c := Translucent(SeriesColor(0), 10); c.A != 10 {
+		t.Errorf("alpha %d", c.A)
+	}
+}

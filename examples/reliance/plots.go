@@ -32,18 +32,18 @@ func (a *analysis) figures(dir string, s *sim.Study, res *sim.StudyResult) ([]st
 	dx := 0.006 * (a.levels[len(a.levels)-1].P - a.levels[0].P)
 
 	// 2. Ratified breakthrough within five years and by the horizon.
-	p = newPlot(xLabel, "P(ratified breakthrough)")
+	p = figures.NewPlot(xLabel, "P(ratified breakthrough)")
 	p.Y.Min, p.Y.Max = 0, 1
-	p.Y.Tick.Marker = tenthTicks{}
-	var by5, byH []point
+	p.Y.Tick.Marker = figures.ProbabilityTicks
+	var by5, byH []figures.Estimate
 	for _, l := range a.levels {
-		by5 = append(by5, point{l.P, float64(l.Early.P), float64(l.Early.CI[0]), float64(l.Early.CI[1])})
-		byH = append(byH, point{l.P, float64(l.Breakthrough.P), float64(l.Breakthrough.CI[0]), float64(l.Breakthrough.CI[1])})
+		by5 = append(by5, figures.Estimate{X: l.P, Y: float64(l.Early.P), Lo: float64(l.Early.CI[0]), Hi: float64(l.Early.CI[1])})
+		byH = append(byH, figures.Estimate{X: l.P, Y: float64(l.Breakthrough.P), Lo: float64(l.Breakthrough.CI[0]), Hi: float64(l.Breakthrough.CI[1])})
 	}
-	if err := addSeries(p, 0, fmt.Sprintf("within 5 years (%d rounds)", early), by5, -dx); err != nil {
+	if err := figures.AddEstimates(p, 0, fmt.Sprintf("within 5 years (%d rounds)", early), by5, -dx); err != nil {
 		return names, err
 	}
-	if err := addSeries(p, 1, fmt.Sprintf("by the horizon (%d rounds)", a.horizon), byH, dx); err != nil {
+	if err := figures.AddEstimates(p, 1, fmt.Sprintf("by the horizon (%d rounds)", a.horizon), byH, dx); err != nil {
 		return names, err
 	}
 	if err := figures.Save(p, dir, "early", studyout.Width, studyout.Height); err != nil {
@@ -52,18 +52,18 @@ func (a *analysis) figures(dir string, s *sim.Study, res *sim.StudyResult) ([]st
 	names = append(names, "early")
 
 	// 3. Channels beget channels: counts per replication.
-	p = newPlot(xLabel, "Mean per replication")
+	p = figures.NewPlot(xLabel, "Mean per replication")
 	p.Y.Min = 0
 	for i, c := range []struct{ key, name string }{
 		{"back_channels", "back channels opened"}, {"leaks", "leaks"},
 		{"breakdowns", "breakdowns"}, {"failed_ratifications", "failed ratifications"},
 	} {
-		var pts []point
+		var pts []figures.Estimate
 		for _, l := range a.levels {
 			m := l.Counts[c.key]
-			pts = append(pts, point{l.P, float64(m.Mean), float64(m.CI[0]), float64(m.CI[1])})
+			pts = append(pts, figures.Estimate{X: l.P, Y: float64(m.Mean), Lo: float64(m.CI[0]), Hi: float64(m.CI[1])})
 		}
-		if err := addSeries(p, i, c.name, pts, float64(i-1)*dx); err != nil {
+		if err := figures.AddEstimates(p, i, c.name, pts, float64(i-1)*dx); err != nil {
 			return names, err
 		}
 	}
@@ -75,18 +75,18 @@ func (a *analysis) figures(dir string, s *sim.Study, res *sim.StudyResult) ([]st
 	names = append(names, "channels")
 
 	// 4. Ratification pass rates of secret and public deals.
-	p = newPlot(xLabel, "Ratification pass rate")
+	p = figures.NewPlot(xLabel, "Ratification pass rate")
 	p.Y.Min, p.Y.Max = 0, 1.15 // room for the legend above the public deals' rate of 1
-	p.Y.Tick.Marker = tenthTicks{}
-	var sec, pub []point
+	p.Y.Tick.Marker = figures.ProbabilityTicks
+	var sec, pub []figures.Estimate
 	for _, l := range a.levels {
-		sec = append(sec, point{l.P, float64(l.Secret.P), float64(l.Secret.CI[0]), float64(l.Secret.CI[1])})
-		pub = append(pub, point{l.P, float64(l.Public.P), float64(l.Public.CI[0]), float64(l.Public.CI[1])})
+		sec = append(sec, figures.Estimate{X: l.P, Y: float64(l.Secret.P), Lo: float64(l.Secret.CI[0]), Hi: float64(l.Secret.CI[1])})
+		pub = append(pub, figures.Estimate{X: l.P, Y: float64(l.Public.P), Lo: float64(l.Public.CI[0]), Hi: float64(l.Public.CI[1])})
 	}
-	if err := addSeries(p, 0, "deals made in public", pub, -dx); err != nil {
+	if err := figures.AddEstimates(p, 0, "deals made in public", pub, -dx); err != nil {
 		return names, err
 	}
-	if err := addSeries(p, 1, "deals made in secret", sec, dx); err != nil {
+	if err := figures.AddEstimates(p, 1, "deals made in secret", sec, dx); err != nil {
 		return names, err
 	}
 	if err := figures.Save(p, dir, "ratification", studyout.Width, studyout.Height); err != nil {

@@ -58,9 +58,12 @@ func (g *gsa) figures(dir string) ([]string, error) {
 	if rel >= 0 {
 		var row []*plot.Plot
 		for k := range g.fits {
-			p := newPlot("Back-channel reliance P", g.fits[k].Label)
-			p.X.Tick.Marker = tenthTicks{}
-			var e errPoints
+			p := figures.NewPlot("Back-channel reliance P", g.fits[k].Label)
+			p.X.Tick.Marker = figures.ProbabilityTicks
+			var e struct {
+				plotter.XYs
+				plotter.YErrors
+			}
 			for j, po := range g.pts {
 				lo, hi := g.y[k][j], g.y[k][j]
 				switch outputs[k].key {
@@ -94,7 +97,7 @@ func (g *gsa) figures(dir string) ([]string, error) {
 			if err != nil {
 				return names, err
 			}
-			bars.LineStyle = draw.LineStyle{Color: translucent(c, 110), Width: vg.Points(0.6)}
+			bars.LineStyle = draw.LineStyle{Color: figures.Translucent(c, 110), Width: vg.Points(0.6)}
 			bars.CapWidth = 0
 			sc, err := plotter.NewScatter(e.XYs)
 			if err != nil {
@@ -105,7 +108,7 @@ func (g *gsa) figures(dir string) ([]string, error) {
 			p.X.Min, p.X.Max = 0, 1
 			if outputs[k].key != "failed_ratifications" {
 				p.Y.Min, p.Y.Max = 0, 1
-				p.Y.Tick.Marker = tenthTicks{}
+				p.Y.Tick.Marker = figures.ProbabilityTicks
 			} else {
 				p.Y.Min = 0
 			}
@@ -130,7 +133,7 @@ func (g *gsa) figures(dir string) ([]string, error) {
 // and its PRCCs as black diamonds with their Fisher-z intervals just below
 // each bar, parameters in the order ord from top to bottom.
 func tornado(f fit, ord []int, lim float64, legend bool) (*plot.Plot, error) {
-	p := newPlot("SRC (bars) and PRCC (diamonds), 95% intervals", "")
+	p := figures.NewPlot("SRC (bars) and PRCC (diamonds), 95% intervals", "")
 	p.Title.Text = fmt.Sprintf("%s (R² = %.2f)", f.Label, f.R2)
 	p.Title.TextStyle.Font.Size = vg.Points(10)
 	n := len(ord)
@@ -167,7 +170,7 @@ func tornado(f fit, ord []int, lim float64, legend bool) (*plot.Plot, error) {
 		}
 		b.Horizontal = true
 		b.Offset = vg.Points(3.5)
-		b.Color = translucent(figures.SeriesColor(k), 210)
+		b.Color = figures.Translucent(figures.SeriesColor(k), 210)
 		b.LineStyle.Width = 0
 		p.Add(b)
 		if legend && k == 0 {
