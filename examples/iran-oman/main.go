@@ -1,0 +1,354 @@
+// Command iran-oman is a worked example study: the US-Iran nuclear talks
+// through Oman (2009-2015). It compares, on common random numbers, the
+// case's path (a mediated back channel first, then public talks) with
+// public talks only and with the same back-then-front path without the
+// mediator, and reads the model's time to a ratified breakthrough against
+// the record: channel opened May 2009, direct talks 2012, interim deal
+// (JPOA) 24 Nov 2013, final deal (JCPOA) July 2015.
+//
+//	go run ./examples/iran-oman [--reps 2000] [--seed 1] [--out ./iran-oman-out] [--workers 0]
+//
+// See README.md in this directory for the scenario, results and caveats.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"text/tabwriter"
+
+	"image/color"
+
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/metrics"
+	"github.com/backchannel-sim/backchannel/sim"
+	"github.com/backchannel-sim/backchannel/studyout"
+)
+
+//go:embed scenario.yaml
+var scenarioYAML []byte
+
+// Record dates in rounds (weeks) after May 2009, the first Ismaily-Ross
+// meeting (research/literature.md §10).
+const (
+	weeksPerYear = 52.18
+	roundTalks   = 162 // first direct US-Iran talks in Muscat, mid-2012 (~3.1 years)
+	roundJPOA    = 238 // interim deal, 24 Nov 2013 (~4.55 years)
+	roundJCPOA   = 320 // final deal, 14 July 2015 (~6.13 years)
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "iran-oman:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("iran-oman", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	reps := fs.Int("reps", 2000, "replications per arm")
+	seed := fs.Uint64("seed", 1, "master seed")
+	out := fs.String("out", "./iran-oman-out", "output directory")
+	workers := fs.Int("workers", 0, "worker goroutines (0: all processors)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	sc, err := sim.ParseScenario(scenarioYAML)
+	if err != nil {
+		return err
+	}
+	noMed := sc.Clone()
+	noMed.Name = sc.Name + "-no-mediator"
+	noMed.Mediator.Enabled = false
+	btf := sim.BackThenFront{Threshold: sim.DefaultSwitchTrust}
+	study := &sim.Study{Trajectories: true, Arms: []sim.Arm{
+		{Label: "back-then-front, Oman", Scenario: sc, Policy: btf},
+		{Label: "front-only, Oman", Scenario: sc, Policy: sim.FrontOnly{}},
+		{Label: "back-then-front, no mediator", Scenario: noMed, Policy: btf},
+	}}
+	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{
+		Seed: *seed, Replications: *reps, Workers: *workers, KeepOutcomes: true,
+	})
+	if err != nil {
+		return err
+	}
+	rep, err := sim.NewReport(study, res, 0.95)
+	if err != nil {
+		return err
+	}
+	if err := studyout.WriteTable(stdout, rep); err != nil {
+		return err
+	}
+	cs, err := caseNumbers(study, res)
+	if err != nil {
+		return err
+	}
+	if err := writeCaseTable(stdout, cs); err != nil {
+		return err
+	}
+	if err := studyout.WriteFile(filepath.Join(*out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
+		return err
+	}
+	if err := studyout.WriteFile(filepath.Join(*out, "case.json"), func(w io.Writer) error {
+		b, err := json.MarshalIndent(cs, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	}); err != nil {
+		return err
+	}
+	names, err := studyout.StudyFigures(*out, study, res)
+	if err != nil {
+		return err
+	}
+	if err := recordFigure(*out, study, res); err != nil {
+		return err
+	}
+	names = append(names, "incidence-record")
+	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", *out, names)
+	return nil
+}
+
+// armCase holds the numbers this study reads against the record, per arm.
+type armCase struct {
+	Label string `json:"label"`
+	N     int    `json:"n"`
+	// Cumulative incidence of ratified breakthrough by the rounds of the
+	// JPOA and the JCPOA (Aalen-Johansen, collapse competing).
+	ByJPOA  sim.IncidencePoint `json:"by_jpoa"`
+	ByJCPOA sim.IncidencePoint `json:"by_jcpoa"`
+	// Median time to breakthrough in years (from the cumulative incidence).
+	MedianYears [3]sim.Num `json:"median_years"` // estimate, lower, upper
+	// Median time to first talks (Kaplan-Meier; replications without talks
+	// censored at their end), in rounds.
+	FirstTalks [3]sim.Num `json:"first_talks"` // estimate, lower, upper
+	// Median rounds from first talks to the ratified deal, among
+	// breakthroughs (estimate, lower, upper; order-statistic interval).
+	TalksToDeal [3]sim.Num `json:"talks_to_deal"`
+	// Means over replications.
+	Gestures     sim.MeanEstimate `json:"gestures"`
+	Leaks        sim.MeanEstimate `json:"leaks"`
+	RoundsBack   sim.MeanEstimate `json:"rounds_back"`
+	RoundsFront  sim.MeanEstimate `json:"rounds_front"`
+	SecretDeals  sim.Estimate     `json:"secret_deals"` // breakthroughs made in a secret channel
+	Breakthrough sim.Estimate     `json:"breakthrough"`
+}
+
+func caseNumbers(study *sim.Study, res *sim.StudyResult) ([]armCase, error) {
+	labels := study.Labels()
+	var out []armCase
+	for a, as := range res.Summary.Arms {
+		cr, err := metrics.CumulativeIncidence(as.Events, 0.95, metrics.Log)
+		if err != nil {
+			return nil, err
+		}
+		bt := cr.Cause(int(sim.Breakthrough))
+		ac := armCase{Label: labels[a], N: as.Events.N()}
+		ac.ByJPOA, ac.ByJCPOA = incidenceAt(bt, roundJPOA), incidenceAt(bt, roundJCPOA)
+		med := firstCross(bt.T, bt.F, 0.5)
+		ac.MedianYears = [3]sim.Num{years(med), years(firstCross(bt.T, bt.Hi, 0.5)), years(firstCross(bt.T, bt.Lo, 0.5))}
+
+		talks, _ := metrics.NewEventTable(1)
+		var gest, leaks, rb, rf metrics.Moments
+		secret, breaks := 0, 0
+		var span []float64
+		for _, ro := range res.Outcomes {
+			o := ro.Arms[a]
+			if o.FirstTalks > 0 {
+				_ = talks.Add(o.FirstTalks, 1)
+			} else {
+				_ = talks.Add(o.Round, 0)
+			}
+			_ = gest.Add(float64(o.Gestures))
+			_ = leaks.Add(float64(o.Leaks))
+			_ = rb.Add(float64(o.RoundsBack + o.RoundsParallel))
+			_ = rf.Add(float64(o.RoundsFront))
+			if o.Kind == sim.Breakthrough {
+				breaks++
+				span = append(span, float64(o.Round-o.FirstTalks))
+				if o.DealChannel == sim.Back || o.DealChannel == sim.Parallel {
+					secret++
+				}
+			}
+		}
+		km, err := metrics.KaplanMeier(talks, 1, 0.95, metrics.LogLog)
+		if err != nil {
+			return nil, err
+		}
+		q := km.Median()
+		ac.FirstTalks = [3]sim.Num{sim.Num(q.Value), sim.Num(q.Interval.Lo), sim.Num(q.Interval.Hi)}
+		ac.TalksToDeal = medianCI(span)
+		ac.Gestures, ac.Leaks = mean(&gest), mean(&leaks)
+		ac.RoundsBack, ac.RoundsFront = mean(&rb), mean(&rf)
+		ac.SecretDeals = proportion(secret, breaks)
+		ac.Breakthrough = proportion(breaks, len(res.Outcomes))
+		out = append(out, ac)
+	}
+	return out, nil
+}
+
+func writeCaseTable(w io.Writer, cs []armCase) error {
+	fmt.Fprintf(w, "\nagainst the record (round 0 = May 2009; direct talks 2012 = round ~%d; JPOA Nov 2013 = round %d, %.2f y; JCPOA Jul 2015 = round %d, %.2f y)\n\n",
+		roundTalks, roundJPOA, roundJPOA/weeksPerYear, roundJCPOA, roundJCPOA/weeksPerYear)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "arm\tmedian breakthrough (years)\tP(deal by JPOA)\tP(deal by JCPOA)\tmedian first talks (rounds)\tfirst talks to deal (rounds)\tdeals made in secret\tgestures (mean)\tleaks (mean)\t")
+	for _, c := range cs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%.2f\t\n", c.Label,
+			fmtTriple(c.MedianYears, "%.2f"), fmtPoint(c.ByJPOA), fmtPoint(c.ByJCPOA),
+			fmtTriple(c.FirstTalks, "%.0f"), fmtTriple(c.TalksToDeal, "%.0f"),
+			fmtEst(c.SecretDeals), float64(c.Gestures.Mean), float64(c.Leaks.Mean))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "(%d replications per arm; 95%% intervals)\n", cs[0].N)
+	return nil
+}
+
+// recordFigure draws the cumulative incidence of breakthrough and collapse
+// per arm with the JPOA and JCPOA marked.
+func recordFigure(dir string, study *sim.Study, res *sim.StudyResult) error {
+	labels := study.Labels()
+	var series []figures.IncidenceSeries
+	for a, as := range res.Summary.Arms {
+		cr, err := metrics.CumulativeIncidence(as.Events, 0.95, metrics.Log)
+		if err != nil {
+			return err
+		}
+		s, err := figures.IncidenceFromRisks(labels[a], cr, study.Arms[a].Scenario.Horizon)
+		if err != nil {
+			return err
+		}
+		series = append(series, s)
+	}
+	p, err := figures.CumulativeIncidence(series)
+	if err != nil {
+		return err
+	}
+	p.Title.Text = "US-Iran via Oman: model vs record (JPOA, JCPOA)"
+	grey := color.Gray{Y: 0x44}
+	for _, m := range []struct {
+		r    int
+		name string
+	}{{roundJPOA, "JPOA"}, {roundJCPOA, "JCPOA"}} {
+		l, err := plotter.NewLine(plotter.XYs{{X: float64(m.r), Y: 0}, {X: float64(m.r), Y: 0.93}})
+		if err != nil {
+			return err
+		}
+		l.LineStyle = draw.LineStyle{Color: grey, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(1.5), vg.Points(1.5)}}
+		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: []plotter.XY{{X: float64(m.r) - 12, Y: 0.95}}, Labels: []string{m.name}})
+		if err != nil {
+			return err
+		}
+		for i := range lb.TextStyle {
+			lb.TextStyle[i].Color = grey
+		}
+		p.Add(l, lb)
+	}
+	return figures.Save(p, dir, "incidence-record", studyout.Width, studyout.Height)
+}
+
+// incidenceAt reads the curve at round r. Before the first event the
+// estimate is 0 and its upper limit the Wilson limit for 0 of N (as in
+// sim.Report).
+func incidenceAt(c *metrics.IncidenceCurve, r int) sim.IncidencePoint {
+	p := sim.IncidencePoint{Round: r, CI: [2]sim.Num{0, sim.Num(math.NaN())}}
+	if iv, err := metrics.Wilson(0, c.N, c.Level); err == nil {
+		p.CI[1] = sim.Num(iv.Hi)
+	}
+	for i, t := range c.T {
+		if t > r {
+			break
+		}
+		if c.F[i] > 0 {
+			p.P, p.CI = sim.Num(c.F[i]), [2]sim.Num{sim.Num(c.Lo[i]), sim.Num(c.Hi[i])}
+		}
+	}
+	return p
+}
+
+// medianCI returns the sample median of v and a distribution-free 95%
+// interval from the order statistics at ranks n/2 ∓ 1.96·√n/2 (NaN for an
+// empty sample).
+func medianCI(v []float64) [3]sim.Num {
+	n := len(v)
+	if n == 0 {
+		return [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
+	}
+	v = slices.Clone(v)
+	slices.Sort(v)
+	h := 1.96 * math.Sqrt(float64(n)) / 2
+	lo := max(0, int(math.Floor(float64(n)/2-h)))
+	hi := min(n-1, int(math.Ceil(float64(n)/2+h)))
+	med := v[n/2]
+	if n%2 == 0 {
+		med = (v[n/2-1] + v[n/2]) / 2
+	}
+	return [3]sim.Num{sim.Num(med), sim.Num(v[lo]), sim.Num(v[hi])}
+}
+
+func firstCross(t []int, v []float64, level float64) float64 {
+	for i, x := range v {
+		if x >= level {
+			return float64(t[i])
+		}
+	}
+	return math.NaN()
+}
+
+func years(r float64) sim.Num { return sim.Num(r / weeksPerYear) }
+
+func mean(m *metrics.Moments) sim.MeanEstimate {
+	e := sim.MeanEstimate{Mean: sim.Num(m.Mean()), SE: sim.Num(m.SE()), N: m.N()}
+	if iv, err := m.Interval(0.95); err == nil {
+		e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
+	}
+	return e
+}
+
+func proportion(k, n int) sim.Estimate {
+	e := sim.Estimate{Count: k, N: n, P: sim.Num(math.NaN()), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
+	if n > 0 {
+		e.P = sim.Num(float64(k) / float64(n))
+		if iv, err := metrics.Wilson(k, n, 0.95); err == nil {
+			e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
+		}
+	}
+	return e
+}
+
+func fmtTriple(v [3]sim.Num, format string) string {
+	f := func(x sim.Num) string {
+		if math.IsNaN(float64(x)) {
+			return "–"
+		}
+		return fmt.Sprintf(format, float64(x))
+	}
+	return fmt.Sprintf("%s [%s, %s]", f(v[0]), f(v[1]), f(v[2]))
+}
+
+func fmtPoint(p sim.IncidencePoint) string {
+	return fmt.Sprintf("%.3f [%.3f, %.3f]", float64(p.P), float64(p.CI[0]), float64(p.CI[1]))
+}
+
+func fmtEst(e sim.Estimate) string {
+	if math.IsNaN(float64(e.P)) {
+		return "–"
+	}
+	return fmt.Sprintf("%.3f [%.3f, %.3f] (n=%d)", float64(e.P), float64(e.CI[0]), float64(e.CI[1]), e.N)
+}

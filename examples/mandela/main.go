@@ -1,0 +1,347 @@
+// Command mandela is a worked example study: the secret talks between the
+// imprisoned Nelson Mandela and the apartheid government (1985-1990), while
+// public talks with the ANC were blocked by a precondition (renounce
+// violence). It compares, on common random numbers, public talks only, a
+// back channel first then public talks, and a back channel only, and reads
+// the time to first talks and to a breakthrough against the record: contacts
+// from late 1985, the secret working group from May 1988, Mandela's release
+// in February 1990 (about 21 months later).
+//
+//	go run ./examples/mandela [--reps 2000] [--seed 1] [--out ./mandela-out] [--workers 0]
+//
+// See README.md in this directory for the scenario, results and caveats.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"text/tabwriter"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/metrics"
+	"github.com/backchannel-sim/backchannel/sim"
+	"github.com/backchannel-sim/backchannel/studyout"
+)
+
+//go:embed scenario.yaml
+var scenarioYAML []byte
+
+// Record dates in rounds (weeks) after Coetsee's first contact with Mandela
+// in late 1985 (research/literature.md §10; seed article).
+const (
+	roundWorkingGroup = 130 // first formal working-group meeting, May 1988 (~2.5 years)
+	roundRelease      = 221 // Mandela released, 11 Feb 1990 (~4.25 years)
+	roundsGroupToDeal = 91  // May 1988 to Feb 1990: ~21 months
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "mandela:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("mandela", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	reps := fs.Int("reps", 2000, "replications per arm")
+	seed := fs.Uint64("seed", 1, "master seed")
+	out := fs.String("out", "./mandela-out", "output directory")
+	workers := fs.Int("workers", 0, "worker goroutines (0: all processors)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	sc, err := sim.ParseScenario(scenarioYAML)
+	if err != nil {
+		return err
+	}
+	study := sim.PolicyStudy(sc, []sim.Policy{sim.FrontOnly{}, sim.BackThenFront{Threshold: sim.DefaultSwitchTrust}, sim.BackOnly{}})
+	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{
+		Seed: *seed, Replications: *reps, Workers: *workers, KeepOutcomes: true,
+	})
+	if err != nil {
+		return err
+	}
+	rep, err := sim.NewReport(study, res, 0.95)
+	if err != nil {
+		return err
+	}
+	if err := studyout.WriteTable(stdout, rep); err != nil {
+		return err
+	}
+	cs, curves, err := caseNumbers(study, res)
+	if err != nil {
+		return err
+	}
+	if err := writeCaseTable(stdout, cs); err != nil {
+		return err
+	}
+	if err := studyout.WriteFile(filepath.Join(*out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
+		return err
+	}
+	if err := studyout.WriteFile(filepath.Join(*out, "case.json"), func(w io.Writer) error { return writeJSON(w, cs) }); err != nil {
+		return err
+	}
+	names, err := studyout.StudyFigures(*out, study, res)
+	if err != nil {
+		return err
+	}
+	if err := firstTalksFigure(*out, study, curves); err != nil {
+		return err
+	}
+	names = append(names, "first-talks")
+	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", *out, names)
+	return nil
+}
+
+// armCase holds the numbers this study reads against the record, per arm.
+type armCase struct {
+	Label string `json:"label"`
+	N     int    `json:"n"`
+	// Median round of first talks (Kaplan-Meier; replications that never
+	// talk are censored at the horizon): estimate, lower, upper.
+	FirstTalks [3]sim.Num `json:"first_talks"`
+	// Share of replications that had talked by the round of the working
+	// group (May 1988) and by the horizon.
+	TalksByWorkingGroup sim.Estimate `json:"talks_by_working_group"`
+	TalksEver           sim.Estimate `json:"talks_ever"`
+	// Median round of the ratified breakthrough (from the report's
+	// cumulative incidence), and the share by the release date.
+	Breakthrough        [3]sim.Num   `json:"breakthrough_round"`
+	BreakthroughRelease sim.Estimate `json:"breakthrough_by_release"`
+	// Median rounds from first talks to the deal among breakthroughs.
+	TalksToDeal [3]sim.Num `json:"talks_to_deal"`
+	// Mean rounds in a back channel and in public talks.
+	RoundsBack  sim.MeanEstimate `json:"rounds_back"`
+	RoundsFront sim.MeanEstimate `json:"rounds_front"`
+	Leaks       sim.MeanEstimate `json:"leaks"`
+}
+
+func caseNumbers(study *sim.Study, res *sim.StudyResult) ([]armCase, []*metrics.SurvivalCurve, error) {
+	labels := study.Labels()
+	var out []armCase
+	var curves []*metrics.SurvivalCurve
+	rep, err := sim.NewReport(study, res, 0.95)
+	if err != nil {
+		return nil, nil, err
+	}
+	for a := range study.Arms {
+		ac := armCase{Label: labels[a], N: len(res.Outcomes)}
+		talks, _ := metrics.NewEventTable(1)
+		var span []float64
+		byGroup, ever, byRelease := 0, 0, 0
+		var rb, rf, lk metrics.Moments
+		for _, ro := range res.Outcomes {
+			o := ro.Arms[a]
+			if o.FirstTalks > 0 {
+				_ = talks.Add(o.FirstTalks, 1)
+				ever++
+				if o.FirstTalks <= roundWorkingGroup {
+					byGroup++
+				}
+			} else {
+				_ = talks.Add(o.Round, 0)
+			}
+			if o.Kind == sim.Breakthrough {
+				span = append(span, float64(o.Round-o.FirstTalks))
+				if o.Round <= roundRelease {
+					byRelease++
+				}
+			}
+			_ = rb.Add(float64(o.RoundsBack + o.RoundsParallel))
+			_ = rf.Add(float64(o.RoundsFront))
+			_ = lk.Add(float64(o.Leaks))
+		}
+		km, err := metrics.KaplanMeier(talks, 1, 0.95, metrics.LogLog)
+		if err != nil {
+			return nil, nil, err
+		}
+		curves = append(curves, km)
+		q := km.Median()
+		ac.FirstTalks = [3]sim.Num{sim.Num(q.Value), sim.Num(q.Interval.Lo), sim.Num(q.Interval.Hi)}
+		ac.TalksByWorkingGroup, ac.TalksEver = proportion(byGroup, ac.N), proportion(ever, ac.N)
+		t := rep.Arms[a].TimeToBreakthrough
+		ac.Breakthrough = [3]sim.Num{t.Median, t.CI[0], t.CI[1]}
+		ac.BreakthroughRelease = proportion(byRelease, ac.N)
+		ac.TalksToDeal = medianCI(span)
+		ac.RoundsBack, ac.RoundsFront, ac.Leaks = mean(&rb), mean(&rf), mean(&lk)
+		out = append(out, ac)
+	}
+	return out, curves, nil
+}
+
+func writeCaseTable(w io.Writer, cs []armCase) error {
+	fmt.Fprintf(w, "\nagainst the record (round 0 = late 1985; working group May 1988 = round %d; release Feb 1990 = round %d; working group to release %d rounds)\n\n",
+		roundWorkingGroup, roundRelease, roundsGroupToDeal)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "arm\tfirst talks (median round)\ttalks by May 1988\ttalks ever\tbreakthrough (median round)\tbreakthrough by Feb 1990\tfirst talks → deal (rounds)\trounds back / front (mean)\t")
+	for _, c := range cs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f / %.0f\t\n", c.Label,
+			fmtTriple(c.FirstTalks, "%.0f"), fmtEst(c.TalksByWorkingGroup), fmtEst(c.TalksEver),
+			fmtTriple(c.Breakthrough, "%.0f"), fmtEst(c.BreakthroughRelease), fmtTriple(c.TalksToDeal, "%.0f"),
+			float64(c.RoundsBack.Mean), float64(c.RoundsFront.Mean))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "(%d replications per arm; 95%% intervals)\n", cs[0].N)
+	return nil
+}
+
+// firstTalksFigure draws the cumulative probability of first talks by
+// round (1 − Kaplan-Meier survival) per arm, with the working group and the
+// release marked.
+func firstTalksFigure(dir string, study *sim.Study, curves []*metrics.SurvivalCurve) error {
+	labels := study.Labels()
+	p := newPlot("Round (weeks after late 1985)", "Share of replications with talks")
+	p.Title.Text = "Time to first talks: a precondition blocks public talks"
+	horizon := float64(study.Arms[0].Scenario.Horizon)
+	for i, c := range curves {
+		xy := plotter.XYs{{X: 0, Y: 0}}
+		last := 0.0
+		for j, t := range c.T {
+			xy = append(xy, plotter.XY{X: float64(t), Y: last})
+			last = 1 - c.S[j]
+			xy = append(xy, plotter.XY{X: float64(t), Y: last})
+		}
+		xy = append(xy, plotter.XY{X: horizon, Y: last})
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return err
+		}
+		l.LineStyle = draw.LineStyle{Color: figures.SeriesColor(i), Width: vg.Points(1.4)}
+		if i == 2 {
+			// Both back-channel policies open talks at the same rounds on
+			// common random numbers: dash the second so both show.
+			l.LineStyle.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		}
+		p.Add(l)
+		p.Legend.Add(labels[i], l)
+	}
+	grey := color.Gray{Y: 0x44}
+	for _, m := range []struct {
+		r    int
+		y    float64
+		name string
+	}{{roundWorkingGroup, 0.6, "working group"}, {roundRelease, 0.45, "release"}} {
+		l, err := plotter.NewLine(plotter.XYs{{X: float64(m.r), Y: 0}, {X: float64(m.r), Y: 0.9}})
+		if err != nil {
+			return err
+		}
+		l.LineStyle = draw.LineStyle{Color: grey, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(1.5), vg.Points(1.5)}}
+		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: []plotter.XY{{X: float64(m.r) + 4, Y: m.y}}, Labels: []string{m.name}})
+		if err != nil {
+			return err
+		}
+		for k := range lb.TextStyle {
+			lb.TextStyle[k].Color = grey
+			lb.TextStyle[k].Font = font.From(font.Font{Typeface: "Liberation", Variant: "Sans"}, 8)
+		}
+		p.Add(l, lb)
+	}
+	p.X.Min, p.X.Max = 0, horizon
+	p.Y.Min, p.Y.Max = 0, 1
+	p.X.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 104, Label: "104"}, {Value: 208, Label: "208"}, {Value: 312, Label: "312"}, {Value: 416, Label: "416"}, {Value: 520, Label: "520"}})
+	p.Legend.Top, p.Legend.Left = false, false
+	p.Legend.YOffs = vg.Points(24)
+	return figures.Save(p, dir, "first-talks", studyout.Width, studyout.Height)
+}
+
+// newPlot returns a plot with the house typeface (Liberation Sans, as in
+// package figures) and a light grey grid.
+func newPlot(xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
+	p.Title.TextStyle.Font = font.From(sans, 11)
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Label.TextStyle.Font = font.From(sans, 10)
+		ax.Tick.Label.Font = font.From(sans, 9)
+	}
+	p.Legend.TextStyle.Font = font.From(sans, 9)
+	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
+	g := plotter.NewGrid()
+	g.Vertical.Color, g.Horizontal.Color = color.Gray{Y: 0xDD}, color.Gray{Y: 0xDD}
+	p.Add(g)
+	return p
+}
+
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+func mean(m *metrics.Moments) sim.MeanEstimate {
+	e := sim.MeanEstimate{Mean: sim.Num(m.Mean()), SE: sim.Num(m.SE()), N: m.N(), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
+	if iv, err := m.Interval(0.95); err == nil {
+		e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
+	}
+	return e
+}
+
+func proportion(k, n int) sim.Estimate {
+	e := sim.Estimate{Count: k, N: n, P: sim.Num(math.NaN()), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
+	if n > 0 {
+		e.P = sim.Num(float64(k) / float64(n))
+		if iv, err := metrics.Wilson(k, n, 0.95); err == nil {
+			e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
+		}
+	}
+	return e
+}
+
+// medianCI returns the sample median of v and a distribution-free 95%
+// interval from the order statistics at ranks n/2 ∓ 1.96·√n/2 (NaN for an
+// empty sample).
+func medianCI(v []float64) [3]sim.Num {
+	n := len(v)
+	if n == 0 {
+		return [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
+	}
+	v = slices.Clone(v)
+	slices.Sort(v)
+	h := 1.96 * math.Sqrt(float64(n)) / 2
+	lo := max(0, int(math.Floor(float64(n)/2-h)))
+	hi := min(n-1, int(math.Ceil(float64(n)/2+h)))
+	med := v[n/2]
+	if n%2 == 0 {
+		med = (v[n/2-1] + v[n/2]) / 2
+	}
+	return [3]sim.Num{sim.Num(med), sim.Num(v[lo]), sim.Num(v[hi])}
+}
+
+func fmtTriple(v [3]sim.Num, format string) string {
+	f := func(x sim.Num) string {
+		if math.IsNaN(float64(x)) {
+			return "–"
+		}
+		return fmt.Sprintf(format, float64(x))
+	}
+	return fmt.Sprintf("%s [%s, %s]", f(v[0]), f(v[1]), f(v[2]))
+}
+
+func fmtEst(e sim.Estimate) string {
+	if math.IsNaN(float64(e.P)) {
+		return "–"
+	}
+	return fmt.Sprintf("%.3f [%.3f, %.3f] (n=%d)", float64(e.P), float64(e.CI[0]), float64(e.CI[1]), e.N)
+}

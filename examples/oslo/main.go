@@ -1,0 +1,417 @@
+// Command oslo is a worked example study: the 1993 Oslo channel, a secret
+// Israel-PLO channel hosted by Norway beside the stalled public Washington
+// talks. It compares, on common random numbers, parallel channels (the
+// case), public talks only and a back channel only, with capable total
+// outside spoilers whose attacks follow exposure. It reads the time to a
+// breakthrough against the record (about 8 months from the first secret
+// meeting to the signing), and the spoiler side of the story through attack
+// rates before and after exposure, mobilisation bands and the number of back
+// channels opened per replication.
+//
+//	go run ./examples/oslo [--reps 2000] [--seed 1] [--out ./oslo-out] [--workers 0]
+//
+// See README.md in this directory for the scenario, results and caveats.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"text/tabwriter"
+
+	"gonum.org/v1/gonum/stat/distuv"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/metrics"
+	"github.com/backchannel-sim/backchannel/sim"
+	"github.com/backchannel-sim/backchannel/studyout"
+)
+
+//go:embed scenario.yaml
+var scenarioYAML []byte
+
+// Record durations in rounds (weeks) from the first secret meeting at
+// Borregaard Manor, January 1993 (research/literature.md §1, §10).
+const (
+	roundSigning = 35  // Declaration of Principles signed 13 Sep 1993 (~8 months)
+	roundStall   = 175 // Netanyahu elected 26 May 1996 after the Feb-Mar 1996 bombings (~3.4 years)
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "oslo:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("oslo", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	reps := fs.Int("reps", 2000, "replications per arm")
+	seed := fs.Uint64("seed", 1, "master seed")
+	out := fs.String("out", "./oslo-out", "output directory")
+	workers := fs.Int("workers", 0, "worker goroutines (0: all processors)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+
+	sc, err := sim.ParseScenario(scenarioYAML)
+	if err != nil {
+		return err
+	}
+	study := sim.PolicyStudy(sc, []sim.Policy{sim.ParallelChannels{}, sim.FrontOnly{}, sim.BackOnly{}})
+	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{
+		Seed: *seed, Replications: *reps, Workers: *workers, KeepOutcomes: true,
+	})
+	if err != nil {
+		return err
+	}
+	rep, err := sim.NewReport(study, res, 0.95)
+	if err != nil {
+		return err
+	}
+	if err := studyout.WriteTable(stdout, rep); err != nil {
+		return err
+	}
+	cs := caseNumbers(study, res)
+	if err := writeCaseTable(stdout, cs); err != nil {
+		return err
+	}
+	if err := studyout.WriteFile(filepath.Join(*out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
+		return err
+	}
+	if err := studyout.WriteFile(filepath.Join(*out, "case.json"), func(w io.Writer) error { return writeJSON(w, cs) }); err != nil {
+		return err
+	}
+	names, err := studyout.StudyFigures(*out, study, res)
+	if err != nil {
+		return err
+	}
+	if err := attackFigure(*out, cs); err != nil {
+		return err
+	}
+	if err := mobilisationFigure(*out, study, res); err != nil {
+		return err
+	}
+	names = append(names, "attack-rates", "mobilisation")
+	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", *out, names)
+	return nil
+}
+
+// rate is an event rate per 100 rounds with its exact (Garwood) Poisson
+// interval.
+type rate struct {
+	Events int        `json:"events"`
+	Rounds int        `json:"rounds"`
+	Per100 sim.Num    `json:"per_100_rounds"`
+	CI     [2]sim.Num `json:"ci"`
+}
+
+func poissonRate(k, rounds int) rate {
+	r := rate{Events: k, Rounds: rounds, Per100: sim.Num(math.NaN()), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
+	if rounds == 0 {
+		return r
+	}
+	t := float64(rounds) / 100
+	lo := 0.0
+	if k > 0 {
+		lo = distuv.ChiSquared{K: float64(2 * k)}.Quantile(0.025) / 2
+	}
+	hi := distuv.ChiSquared{K: float64(2*k + 2)}.Quantile(0.975) / 2
+	r.Per100 = sim.Num(float64(k) / t)
+	r.CI = [2]sim.Num{sim.Num(lo / t), sim.Num(hi / t)}
+	return r
+}
+
+// armCase holds the numbers this study reads against the record, per arm.
+type armCase struct {
+	Label string `json:"label"`
+	N     int    `json:"n"`
+	// Median rounds from first talks to the ratified deal, among
+	// breakthroughs (estimate, lower, upper; order-statistic interval).
+	TalksToDeal [3]sim.Num `json:"talks_to_deal"`
+	// Share of replications with a ratified deal within roundSigning
+	// rounds of first talks.
+	DealWithin8Months sim.Estimate `json:"deal_within_8_months"`
+	// Attacks per 100 rounds of talks while the secret channel was
+	// unexposed, and while talks were visible (public, exposed or awaiting
+	// a vote).
+	AttackRateSecret  rate `json:"attack_rate_secret"`
+	AttackRateVisible rate `json:"attack_rate_visible"`
+	// Median round of the first attack (Kaplan-Meier; replications without
+	// an attack censored at their end).
+	FirstAttack [3]sim.Num `json:"first_attack"`
+	// Share of replications with at least one attack.
+	AnyAttack sim.Estimate `json:"any_attack"`
+	// Back channels opened per replication: share with 2 or more, 3 or
+	// more, and the largest number.
+	TwoOrMoreChannels   sim.Estimate `json:"two_or_more_back_channels"`
+	ThreeOrMoreChannels sim.Estimate `json:"three_or_more_back_channels"`
+	MaxChannels         int          `json:"max_back_channels"`
+	// Among replications without a breakthrough: share that saw at least
+	// one attack, and mean number of breakdowns.
+	NoDealAttacked   sim.Estimate     `json:"no_deal_attacked"`
+	NoDealBreakdowns sim.MeanEstimate `json:"no_deal_breakdowns"`
+}
+
+func caseNumbers(study *sim.Study, res *sim.StudyResult) []armCase {
+	labels := study.Labels()
+	var out []armCase
+	for a := range study.Arms {
+		ac := armCase{Label: labels[a], N: len(res.Outcomes)}
+		first, _ := metrics.NewEventTable(1)
+		var span []float64
+		within, attacked, two, three, noDeal, noDealAtt := 0, 0, 0, 0, 0, 0
+		var secA, secR, visA, visR int
+		var nbd metrics.Moments
+		for _, ro := range res.Outcomes {
+			o := ro.Arms[a]
+			secA += o.AttacksSecret
+			secR += o.RoundsSecret
+			visA += o.AttacksVisible
+			visR += o.RoundsVisible
+			if o.FirstAttack > 0 {
+				_ = first.Add(o.FirstAttack, 1)
+				attacked++
+			} else {
+				_ = first.Add(o.Round, 0)
+			}
+			if o.BackChannels >= 2 {
+				two++
+			}
+			if o.BackChannels >= 3 {
+				three++
+			}
+			ac.MaxChannels = max(ac.MaxChannels, o.BackChannels)
+			if o.Kind == sim.Breakthrough {
+				d := o.Round - o.FirstTalks
+				span = append(span, float64(d))
+				if d <= roundSigning {
+					within++
+				}
+			} else {
+				noDeal++
+				if o.Attacks > 0 {
+					noDealAtt++
+				}
+				_ = nbd.Add(float64(o.Breakdowns))
+			}
+		}
+		ac.TalksToDeal = medianCI(span)
+		ac.DealWithin8Months = proportion(within, ac.N)
+		ac.AttackRateSecret, ac.AttackRateVisible = poissonRate(secA, secR), poissonRate(visA, visR)
+		ac.FirstAttack = [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
+		if km, err := metrics.KaplanMeier(first, 1, 0.95, metrics.LogLog); err == nil {
+			q := km.Median()
+			ac.FirstAttack = [3]sim.Num{sim.Num(q.Value), sim.Num(q.Interval.Lo), sim.Num(q.Interval.Hi)}
+		}
+		ac.AnyAttack = proportion(attacked, ac.N)
+		ac.TwoOrMoreChannels, ac.ThreeOrMoreChannels = proportion(two, ac.N), proportion(three, ac.N)
+		ac.NoDealAttacked = proportion(noDealAtt, noDeal)
+		ac.NoDealBreakdowns = mean(&nbd)
+		out = append(out, ac)
+	}
+	return out
+}
+
+func writeCaseTable(w io.Writer, cs []armCase) error {
+	fmt.Fprintf(w, "\nagainst the record (round 0 = first secret meeting, Jan 1993; DoP signed after ~%d rounds; stall ~%d rounds)\n\n", roundSigning, roundStall)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "arm\tfirst talks → deal (rounds)\tdeal within 8 months of talks\tattacks/100 secret rounds\tattacks/100 visible rounds\tfirst attack (rounds)\t≥2 back channels\t≥3 back channels\t")
+	for _, c := range cs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Label,
+			fmtTriple(c.TalksToDeal, "%.0f"), fmtEst(c.DealWithin8Months),
+			fmtRate(c.AttackRateSecret), fmtRate(c.AttackRateVisible), fmtTriple(c.FirstAttack, "%.0f"),
+			fmtEst(c.TwoOrMoreChannels), fmtEst(c.ThreeOrMoreChannels))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "(%d replications per arm; 95%% intervals; attack rates with exact Poisson intervals, rounds in the denominator)\n", cs[0].N)
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\narm\treplications without a deal: attacked\tbreakdowns (mean)\tmost back channels\t")
+	for _, c := range cs {
+		fmt.Fprintf(tw, "%s\t%s\t%.2f [%.2f, %.2f]\t%d\t\n", c.Label, fmtEst(c.NoDealAttacked),
+			float64(c.NoDealBreakdowns.Mean), float64(c.NoDealBreakdowns.CI[0]), float64(c.NoDealBreakdowns.CI[1]), c.MaxChannels)
+	}
+	return tw.Flush()
+}
+
+// attackFigure draws the attack rate per 100 rounds of secret and of
+// visible talks for each arm (points) with exact Poisson intervals
+// (whiskers).
+func attackFigure(dir string, cs []armCase) error {
+	pl := newPlot("", "Attacks per 100 rounds of talks")
+	pl.Title.Text = "Spoiler attacks before and after exposure"
+	for i, c := range cs {
+		dx := 0.12 * (float64(i) - float64(len(cs)-1)/2)
+		errs := &xyErrs{}
+		for j, r := range []rate{c.AttackRateSecret, c.AttackRateVisible} {
+			if r.Rounds == 0 {
+				continue
+			}
+			y := nz(r.Per100)
+			errs.XYs = append(errs.XYs, plotter.XY{X: float64(j) + dx, Y: y})
+			errs.YErrors = append(errs.YErrors, struct{ Low, High float64 }{y - nz(r.CI[0]), nz(r.CI[1]) - y})
+		}
+		if len(errs.XYs) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(errs.XYs)
+		if err != nil {
+			return err
+		}
+		sc.GlyphStyle.Color = figures.SeriesColor(i)
+		sc.GlyphStyle.Radius = vg.Points(3)
+		sc.GlyphStyle.Shape = draw.CircleGlyph{}
+		eb, err := plotter.NewYErrorBars(errs)
+		if err != nil {
+			return err
+		}
+		eb.LineStyle.Color = figures.SeriesColor(i)
+		eb.LineStyle.Width = vg.Points(1.2)
+		pl.Add(eb, sc)
+		pl.Legend.Add(c.Label, sc)
+	}
+	pl.X.Min, pl.X.Max = -0.5, 1.5
+	pl.X.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "secret, unexposed"}, {Value: 1, Label: "visible (public or exposed)"}})
+	pl.Y.Min = 0
+	pl.Legend.Top, pl.Legend.Left = true, true
+	return figures.Save(pl, dir, "attack-rates", studyout.Width, studyout.Height)
+}
+
+// newPlot returns a plot with the house typeface (Liberation Sans, as in
+// package figures) and a light grey grid.
+func newPlot(xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
+	p.Title.TextStyle.Font = font.From(sans, 11)
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Label.TextStyle.Font = font.From(sans, 10)
+		ax.Tick.Label.Font = font.From(sans, 9)
+	}
+	p.Legend.TextStyle.Font = font.From(sans, 9)
+	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
+	g := plotter.NewGrid()
+	g.Vertical.Color, g.Horizontal.Color = color.Gray{Y: 0xDD}, color.Gray{Y: 0xDD}
+	p.Add(g)
+	return p
+}
+
+// xyErrs is the input of plotter.NewYErrorBars.
+type xyErrs struct {
+	plotter.XYs
+	plotter.YErrors
+}
+
+// nz maps NaN to 0 for drawing.
+func nz(x sim.Num) float64 {
+	if math.IsNaN(float64(x)) {
+		return 0
+	}
+	return float64(x)
+}
+
+// mobilisationFigure draws the spoiler-mobilisation bands alone (the third
+// panel of the standard trajectories figure), at the standard size.
+func mobilisationFigure(dir string, study *sim.Study, res *sim.StudyResult) error {
+	labels := study.Labels()
+	var series []figures.TrajectorySeries
+	for a, as := range res.Summary.Arms {
+		series = append(series, figures.TrajectorySeries{Label: labels[a], Bands: as.Mobilisation})
+	}
+	f, err := figures.Trajectories([]figures.TrajectoryPanel{{
+		Title: "Spoiler mobilisation (replications still undecided)", YLabel: "Max. mobilisation (0–1)",
+		Series: series, MinCount: max(10, res.Succeeded()/100),
+	}})
+	if err != nil {
+		return err
+	}
+	// Wider than the standard figure so that the legend row fits.
+	return figures.SaveFigure(f, dir, "mobilisation", 1.5*studyout.Width, studyout.Height)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+func mean(m *metrics.Moments) sim.MeanEstimate {
+	e := sim.MeanEstimate{Mean: sim.Num(m.Mean()), SE: sim.Num(m.SE()), N: m.N(), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
+	if iv, err := m.Interval(0.95); err == nil {
+		e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
+	}
+	return e
+}
+
+func proportion(k, n int) sim.Estimate {
+	e := sim.Estimate{Count: k, N: n, P: sim.Num(math.NaN()), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
+	if n > 0 {
+		e.P = sim.Num(float64(k) / float64(n))
+		if iv, err := metrics.Wilson(k, n, 0.95); err == nil {
+			e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
+		}
+	}
+	return e
+}
+
+// medianCI returns the sample median of v and a distribution-free 95%
+// interval from the order statistics at ranks n/2 ∓ 1.96·√n/2 (NaN for an
+// empty sample).
+func medianCI(v []float64) [3]sim.Num {
+	n := len(v)
+	if n == 0 {
+		return [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
+	}
+	v = slices.Clone(v)
+	slices.Sort(v)
+	h := 1.96 * math.Sqrt(float64(n)) / 2
+	lo := max(0, int(math.Floor(float64(n)/2-h)))
+	hi := min(n-1, int(math.Ceil(float64(n)/2+h)))
+	med := v[n/2]
+	if n%2 == 0 {
+		med = (v[n/2-1] + v[n/2]) / 2
+	}
+	return [3]sim.Num{sim.Num(med), sim.Num(v[lo]), sim.Num(v[hi])}
+}
+
+func fmtTriple(v [3]sim.Num, format string) string {
+	f := func(x sim.Num) string {
+		if math.IsNaN(float64(x)) {
+			return "–"
+		}
+		return fmt.Sprintf(format, float64(x))
+	}
+	return fmt.Sprintf("%s [%s, %s]", f(v[0]), f(v[1]), f(v[2]))
+}
+
+func fmtEst(e sim.Estimate) string {
+	if math.IsNaN(float64(e.P)) {
+		return "–"
+	}
+	return fmt.Sprintf("%.3f [%.3f, %.3f] (n=%d)", float64(e.P), float64(e.CI[0]), float64(e.CI[1]), e.N)
+}
+
+func fmtRate(r rate) string {
+	if math.IsNaN(float64(r.Per100)) {
+		return "– (0 rounds)"
+	}
+	return fmt.Sprintf("%.2f [%.2f, %.2f]", float64(r.Per100), float64(r.CI[0]), float64(r.CI[1]))
+}
