@@ -3,6 +3,7 @@ package agents
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -279,5 +280,29 @@ func TestSpoilerTextRoundTrip(t *testing.T) {
 	var p Position
 	if err := p.UnmarshalText([]byte("sideways")); err == nil {
 		t.Error("bad position accepted")
+	}
+}
+
+func TestOrderStat(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 2, 3, 10, 101, 1000} {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = math.Round(rng.Float64()*20) / 20 // many ties
+		}
+		orig := append([]float64(nil), x...)
+		c := Constituency{X: x}
+		sorted := append([]float64(nil), x...)
+		slices.Sort(sorted)
+		scratch := make([]float64, n)
+		for k := 1; k <= n; k++ {
+			if got := c.OrderStat(k, scratch); got != sorted[k-1] {
+				t.Fatalf("n=%d k=%d: %g, want %g", n, k, got, sorted[k-1])
+			}
+		}
+		if !slices.Equal(c.X, orig) {
+			t.Fatal("OrderStat modified the opinions")
+		}
 	}
 }

@@ -261,6 +261,52 @@ func (c *Constituency) Support(s, bonus float64) float64 {
 	return float64(k) / float64(len(c.X))
 }
 
+// OrderStat returns the k-th smallest opinion (1 ≤ k ≤ len(X)), using
+// scratch (len ≥ len(X)) as working space so that it allocates nothing. It
+// runs in expected linear time (quickselect with a median-of-three pivot).
+func (c *Constituency) OrderStat(k int, scratch []float64) float64 {
+	a := scratch[:len(c.X)]
+	copy(a, c.X)
+	lo, hi, k := 0, len(a)-1, k-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		// Median of three as the pivot.
+		if a[mid] < a[lo] {
+			a[mid], a[lo] = a[lo], a[mid]
+		}
+		if a[hi] < a[lo] {
+			a[hi], a[lo] = a[lo], a[hi]
+		}
+		if a[hi] < a[mid] {
+			a[hi], a[mid] = a[mid], a[hi]
+		}
+		p := a[mid]
+		i, j := lo, hi
+		for i <= j {
+			for a[i] < p {
+				i++
+			}
+			for a[j] > p {
+				j--
+			}
+			if i <= j {
+				a[i], a[j] = a[j], a[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return a[k]
+		}
+	}
+	return a[k]
+}
+
 // Polarisation is the standard deviation of opinions (population form).
 func (c *Constituency) Polarisation() float64 {
 	m := c.Mean()

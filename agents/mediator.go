@@ -14,10 +14,11 @@ type MediatorParams struct {
 	// TrustBoost φ multiplies trust gains from gestures and from secret talks
 	// by (1 + φ). Default 0.5.
 	TrustBoost float64 `json:"trust_boost" yaml:"trust_boost"`
-	// ReopenRate adds to the per-round probability of (re)opening talks
-	// whenever they are closed and not cooling down, whatever the parties'
-	// readiness (the mediator brings them to the table; the channel policy
-	// still chooses the channel). Default 0.1.
+	// ReopenRate adds to the per-round probability of reopening talks after
+	// a breakdown, once the cool-down is over, whatever the parties'
+	// readiness (the mediator brings them back to the table; the channel
+	// policy still chooses the channel). The first opening depends on
+	// readiness alone. Default 0.1.
 	ReopenRate float64 `json:"reopen_rate" yaml:"reopen_rate"`
 	// Staff is the number of the mediator's people in on the secret.
 	// Default 1.

@@ -81,6 +81,10 @@ type Outcome struct {
 	ApprovalBeforeLeak float64 `json:"approval_before_leak"`
 	ApprovalAfterLeak  float64 `json:"approval_after_leak"`
 
+	// VoteSupport is the share of each side's constituents who accepted
+	// the deal at the last ratification vote (0 without a vote).
+	VoteSupport [2]float64 `json:"vote_support"`
+
 	// Final state per side.
 	Trust        [2]float64 `json:"trust"`        // trust in the other side
 	Approval     [2]float64 `json:"approval"`     // leader approval
@@ -109,6 +113,21 @@ type Snapshot struct {
 	Hawkishness  [2]float64 // mean constituent opinion
 	Mobilisation [2]float64 // maximum mobilisation among each side's spoilers
 	Stated       [2]float64 // demands stated at the table
+	Vote         Vote       // the ratification vote held this round (Vote.Held false if none)
+}
+
+// Vote describes a ratification vote (Putnam 1988): side i accepts when the
+// share of its constituents with opinion x ≤ Share[i] + bonus + Mood reaches
+// its threshold θ, where bonus comes from preparedness, approval and
+// surprise.
+type Vote struct {
+	Held     bool       // a vote was held
+	Secret   bool       // the deal was sprung from secret talks
+	Passed   bool       // both sides accepted
+	Share    [2]float64 // each side's share of the deal
+	Support  [2]float64 // share of constituents accepting, mood included
+	Mood     float64    // the common mood shock of the day
+	Critical [2]float64 // the mood at which side i would just reach θ (−Inf if θ = 0): side i accepts iff Mood ≥ Critical[i]
 }
 
 // Observer receives a snapshot after every round. It must not retain the

@@ -61,6 +61,9 @@ type Replication struct {
 	hawk      [2]float64
 	press     [2]float64
 	prevSt    [2]float64
+	lastVote  Vote
+	voted     bool         // a vote was held this round
+	scratch   [2][]float64 // order statistics at a vote
 
 	out  Outcome
 	snap Snapshot
@@ -101,6 +104,7 @@ func NewReplication(sc *Scenario, pol Policy) (*Replication, error) {
 	r.u = make([]float64, uFixed+drawsPerSpoiler*len(sc.Spoilers))
 	for i := range r.con {
 		r.con[i].X = make([]float64, 0, sc.Parties[i].Constituents.Size)
+		r.scratch[i] = make([]float64, sc.Parties[i].Constituents.Size)
 	}
 	return r, nil
 }
@@ -241,8 +245,10 @@ func (r *Replication) Step(obs Observer) bool {
 	r.spoilers(t, visible)
 
 	// 8. Ratification vote.
+	r.voted = false
 	if r.ratifying && t >= r.voteRound && !r.done {
 		r.vote(t)
+		r.voted = true
 	}
 
 	// 9. Breakdown (low trust or posturing-driven).
@@ -295,8 +301,9 @@ func (r *Replication) fillView(t int) {
 	v.Rand = r.polRand
 }
 
-// maybeOpen (re)opens talks with probability OpenRate·R_A·R_B (plus the
-// mediator's ReopenRate), in the channel the policy chooses.
+// maybeOpen (re)opens talks with probability OpenRate·R_A·R_B, plus the
+// mediator's ReopenRate after a breakdown, in the channel the policy
+// chooses.
 func (r *Replication) maybeOpen(t int) {
 	if r.cool > 0 {
 		r.cool--
@@ -304,7 +311,7 @@ func (r *Replication) maybeOpen(t int) {
 	}
 	sc := r.sc
 	p := sc.Talks.OpenRate * r.neg[0].Readiness() * r.neg[1].Readiness()
-	if sc.Mediator.Enabled {
+	if sc.Mediator.Enabled && r.out.Breakdowns > 0 {
 		p += sc.Mediator.ReopenRate
 	}
 	if r.u[uOpen] >= p {
@@ -569,17 +576,30 @@ func (r *Replication) vote(t int) {
 	// A common mood shock on the day of the vote: Putnam's uncertainty
 	// about the win-set (research/literature.md eq. 3a).
 	mood := rp.VoteNoise * distuv.UnitNormal.Quantile(math.Max(r.u[uVote], 0x1p-53))
+	v := &r.lastVote
+	*v = Vote{Held: true, Secret: r.dealSec, Mood: mood}
 	for i := range r.con {
 		c := &r.con[i]
-		bonus := mood + rp.PrepBonus*c.Preparedness + rp.ApprovalWeight*(r.neg[i].Approval-0.5)
+		bonus := rp.PrepBonus*c.Preparedness + rp.ApprovalWeight*(r.neg[i].Approval-0.5)
 		if r.dealSec {
 			bonus -= rp.SurprisePenalty * (1 - c.Preparedness)
 		}
-		if c.Support(r.share(i), bonus) < sc.Parties[i].RatifyThreshold {
+		share, theta := r.share(i), sc.Parties[i].RatifyThreshold
+		v.Share[i] = share
+		v.Support[i] = c.Support(share, bonus+mood)
+		// The mood at which side i would just reach its threshold: the
+		// ⌈θN⌉-th smallest opinion minus the bar without the mood.
+		v.Critical[i] = math.Inf(-1)
+		if k := int(math.Ceil(theta * float64(len(c.X)))); k > 0 {
+			v.Critical[i] = c.OrderStat(k, r.scratch[i]) - share - bonus
+		}
+		if v.Support[i] < theta {
 			pass = false
 			failed[i] = true
 		}
 	}
+	v.Passed = pass
+	r.out.VoteSupport = v.Support
 	if r.dealSec {
 		r.out.SecretVotes++
 	} else {
@@ -668,6 +688,10 @@ func (r *Replication) snapshot() {
 	s.Channel = r.ch
 	s.Exposed = r.exposed
 	s.Ratifying = r.ratifying
+	s.Vote = Vote{}
+	if r.voted {
+		s.Vote = r.lastVote
+	}
 	for i := range r.neg {
 		s.Trust[i] = r.neg[i].Trust
 		s.Approval[i] = r.neg[i].Approval

@@ -228,3 +228,41 @@ func TestHooksReplaceBehaviours(t *testing.T) {
 		t.Error("clearing the hooks did not restore the default behaviour")
 	}
 }
+
+// The vote an observer sees is self-consistent: a side accepts exactly
+// when the mood reaches its critical value, and the vote passes when both
+// do.
+func TestVoteSnapshotConsistent(t *testing.T) {
+	t.Parallel()
+	sc := DefaultScenario()
+	votes := 0
+	for _, pol := range []Policy{BackOnly{}, BackThenFront{Threshold: 0.5}, FrontOnly{}} {
+		r := newRep(t, sc, pol)
+		for i := range uint64(150) {
+			var last Vote
+			o := r.Run(seeded(i), ObserverFunc(func(s *Snapshot) {
+				if !s.Vote.Held {
+					return
+				}
+				votes++
+				v := s.Vote
+				last = v
+				for k := range 2 {
+					accept := v.Support[k] >= sc.Parties[k].RatifyThreshold
+					if accept != (v.Mood >= v.Critical[k]) {
+						t.Fatalf("side %d: support %g, mood %g, critical %g", k, v.Support[k], v.Mood, v.Critical[k])
+					}
+				}
+				if v.Passed != (v.Mood >= max(v.Critical[0], v.Critical[1])) {
+					t.Fatalf("passed=%v with mood %g, critical %v", v.Passed, v.Mood, v.Critical)
+				}
+			}))
+			if last.Held && (last.Passed != (o.Kind == Breakthrough) || last.Support != o.VoteSupport) {
+				t.Fatalf("last vote %+v disagrees with outcome %v %v", last, o.Kind, o.VoteSupport)
+			}
+		}
+	}
+	if votes < 100 {
+		t.Errorf("only %d votes seen", votes)
+	}
+}
