@@ -27,6 +27,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/backchannel-sim/backchannel/sim"
 )
 
 // Exit codes.
@@ -140,7 +142,7 @@ func (c *cli) exitCode(err error) int {
 		return exitOK
 	case errors.Is(err, errFlagParse):
 		return exitUsage // the flag package has printed the problem and the usage
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, sim.ErrCorrupt), errors.Is(err, sim.ErrIncompatible), errors.Is(err, sim.ErrMissing):
 		fmt.Fprintf(c.stderr, "backchannel: %v\n", err)
 		return exitUsage
 	case errors.Is(err, errInterrupted):

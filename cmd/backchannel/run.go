@@ -130,6 +130,9 @@ func (c *cli) runStudy(f *runFlags, o *runOpts, s *sim.Study) error {
 		return err
 	}
 	c.timing(f, t0, res.Done, len(s.Arms))
+	if werr := c.saveWhole(o, s, res); werr != nil {
+		return werr
+	}
 	if werr := c.report(f, s, res, true); werr != nil {
 		return werr
 	}
