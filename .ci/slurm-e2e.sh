@@ -327,7 +327,10 @@ done
 [[ -s $OUT/merged.json ]] || fail "missing or empty $OUT/merged.json"
 
 log "single run: $BIN run --json ${RUN_ARGS[*]}"
-"$BIN" run --json "${RUN_ARGS[@]}" >"$OUT/single.json" || fail "single run failed"
+# From inside $OUT: besides the JSON on stdout, the real CLI writes its
+# figures and data files to ./backchannel-out, which must not land in the
+# caller's directory.
+(cd "$OUT" && "$BIN" run --json "${RUN_ARGS[@]}") >"$OUT/single.json" || fail "single run failed"
 log "merged: $(head -c 300 "$OUT/merged.json")"
 log "single: $(head -c 300 "$OUT/single.json")"
 cmp "$OUT/merged.json" "$OUT/single.json" || fail "merged.json differs from single.json"

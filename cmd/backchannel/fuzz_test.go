@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/backchannel-sim/backchannel/sim"
+)
+
+// FuzzParseScenario checks that any input yields a valid scenario or an
+// error, never a panic or a hang, and that an accepted scenario survives
+// both YAML renderings (plain and commented) unchanged. The seed corpus in
+// testdata/fuzz/FuzzParseScenario runs as part of the normal tests.
+func FuzzParseScenario(f *testing.F) {
+	f.Add([]byte(""))
+	f.Add([]byte("horizon: 52\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		t0 := time.Now()
+		sc, err := sim.ParseScenario(data)
+		if el := time.Since(t0); el > 2*time.Second {
+			t.Fatalf("ParseScenario took %v on %d bytes", el, len(data))
+		}
+		if err != nil {
+			if sc != nil {
+				t.Fatalf("ParseScenario returned a scenario and an error: %v", err)
+			}
+			return
+		}
+		if sc == nil {
+			t.Fatal("ParseScenario returned neither a scenario nor an error")
+		}
+		if err := sc.Validate(); err != nil {
+			t.Fatalf("accepted scenario does not validate: %v", err)
+		}
+		y, err := sc.MarshalYAMLText()
+		if err != nil {
+			t.Fatalf("MarshalYAMLText: %v", err)
+		}
+		back, err := sim.ParseScenario(y)
+		if err != nil {
+			t.Fatalf("ParseScenario rejects its own YAML: %v\n%s", err, y)
+		}
+		// The YAML text is a fixed point (a null list and an empty one
+		// both mean "none", so compare texts rather than Go values).
+		y2, err := back.MarshalYAMLText()
+		if err != nil || !bytes.Equal(y2, y) {
+			t.Fatalf("YAML round trip changed the scenario (%v):\n%s\n---\n%s", err, y, y2)
+		}
+		cy, err := commentedYAML(sc)
+		if err != nil {
+			t.Fatalf("commentedYAML: %v", err)
+		}
+		back, err = sim.ParseScenario(cy)
+		if err != nil {
+			t.Fatalf("ParseScenario rejects the commented YAML: %v", err)
+		}
+		if y3, _ := back.MarshalYAMLText(); !bytes.Equal(y3, y) {
+			t.Fatalf("commented YAML round trip changed the scenario:\n%s", cy)
+		}
+	})
+}

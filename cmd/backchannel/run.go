@@ -1,0 +1,300 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/metrics"
+	"github.com/backchannel-sim/backchannel/sim"
+	"github.com/backchannel-sim/backchannel/studyout"
+)
+
+// Confidence is the level of every interval in the outputs.
+const Confidence = 0.95
+
+const runUsage = `usage: backchannel run [flags]
+
+Runs a study: every policy given with --policy (default: the built-in
+policies front-only, back-only, back-then-front, reliance=0.5 and parallel)
+on one scenario (default: the built-in default scenario), side by side on
+common random numbers. Prints the table (or --json) on stdout and writes
+summary.json, scenario.yaml, figures and, with --csv, outcomes.csv to --out.
+
+Sharded and resumable runs:
+  --shard I/N --save FILE   run only shard I (0-based) of N, save a partial-result file
+  --shard auto --save FILE  shard from SLURM_ARRAY_TASK_ID/_MIN/_COUNT (Slurm) or
+                            JOB_COMPLETION_INDEX with --shard-count N (Kubernetes);
+                            BACKCHANNEL_SHARDS, if set, is the shard count
+  --checkpoint FILE         save finished blocks periodically; rerun the same command
+                            after a crash to resume
+Combine the shards with "backchannel merge".
+`
+
+func (c *cli) runCmd(args []string) error {
+	fs := c.newFlagSet("run", runUsage)
+	var f runFlags
+	f.register(fs, flagSet{scenario: true, csv: true, json: true, reps: DefaultReps})
+	var o runOpts
+	fs.Float64Var(&o.precision, "precision", 0, "sequential stopping: stop when the 95% Wilson half-width of every arm's breakthrough share is below `X` (or at --reps)")
+	o.register(fs)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("run: unexpected argument %q", pos[0])
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	if o.precision != 0 && !(o.precision > 0 && o.precision <= 0.5) {
+		return usagef("--precision = %v: must be in (0, 0.5]", o.precision)
+	}
+	sc, err := loadScenario(f.scenario, f.horizon)
+	if err != nil {
+		return err
+	}
+	pols := []sim.Policy(f.policies)
+	if len(pols) == 0 {
+		pols = sim.BuiltinPolicies()
+	}
+	s := sim.PolicyStudy(sc, pols)
+	if o.sharded() {
+		return c.runShard(&f, &o, s)
+	}
+	return c.runStudy(&f, &o, s)
+}
+
+// runOpts are the flags of run that compare does not have.
+type runOpts struct {
+	precision          float64
+	shard              string
+	shardCount         int
+	save               string
+	checkpoint         string
+	checkpointInterval time.Duration
+	checkpointBlocks   int
+}
+
+// runStudy runs s over [0, reps) in one process (with sequential
+// stopping or a checkpoint if asked), prints the table or JSON and writes
+// the output files.
+func (c *cli) runStudy(f *runFlags, o *runOpts, s *sim.Study) error {
+	if o.precision > 0 && o.checkpoint != "" {
+		return usagef("--precision and --checkpoint cannot be combined")
+	}
+	if f.csv && o.checkpoint != "" {
+		return usagef("--csv and --checkpoint cannot be combined (a checkpoint holds summaries, not outcomes)")
+	}
+	cfg := sim.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize, KeepOutcomes: f.csv}
+	bar := c.progressFunc(f, "replications")
+	cfg.Progress = bar.update
+	t0 := c.now()
+	var res *sim.StudyResult
+	var err error
+	switch {
+	case o.precision > 0:
+		var sr *sim.SequentialResult[sim.RepOutcome, *sim.StudySummary]
+		sr, err = sim.RunStudySequential(c.ctx, s, cfg, sim.Sequential[*sim.StudySummary]{
+			Target:    o.precision,
+			HalfWidth: breakthroughHalfWidth,
+		})
+		if sr != nil {
+			res = sr.RunResult
+			bar.finish()
+			if err == nil {
+				if sr.Converged {
+					fmt.Fprintf(c.stderr, "backchannel: precision %g reached after %d replications (largest half-width %.4g)\n", o.precision, res.Replications, sr.HalfWidth)
+				} else {
+					fmt.Fprintf(c.stderr, "backchannel: precision %g NOT reached: stopped at the cap of %d replications (largest half-width %.4g)\n", o.precision, res.Replications, sr.HalfWidth)
+				}
+			}
+		}
+	case o.checkpoint != "":
+		res, err = c.runCheckpointed(f, o, s, cfg)
+	default:
+		res, err = sim.RunStudy(c.ctx, s, cfg)
+	}
+	bar.finish()
+	if res == nil {
+		return classifyRunError(err)
+	}
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	c.timing(f, t0, res.Done, len(s.Arms))
+	if werr := c.saveWhole(o, s, res); werr != nil {
+		return werr
+	}
+	if werr := c.report(f, s, res, true); werr != nil {
+		return werr
+	}
+	return interrupted(err, res)
+}
+
+// classifyRunError turns an error returned without a result (the study
+// or the configuration is invalid) into a usage error.
+func classifyRunError(err error) error {
+	if err == nil {
+		return errors.New("no result")
+	}
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("%w before any replication finished", errInterrupted)
+	}
+	return usageError{err}
+}
+
+// interrupted returns nil for a finished run, or an errInterrupted error
+// for a cancelled one whose partial results were written.
+func interrupted(err error, res *sim.StudyResult) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %d of %d replications finished; partial results written (\"partial\": true): %v",
+		errInterrupted, res.Done, res.Replications, err)
+}
+
+// breakthroughHalfWidth is the largest 95% Wilson half-width of the
+// arms' breakthrough shares (NaN before any replication).
+func breakthroughHalfWidth(ss *sim.StudySummary) float64 {
+	hw := math.NaN()
+	for _, a := range ss.Arms {
+		n := int(a.Kinds[0] + a.Kinds[1] + a.Kinds[2])
+		if n == 0 {
+			return math.NaN()
+		}
+		iv, err := metrics.Wilson(int(a.Kinds[sim.Breakthrough]), n, Confidence)
+		if err != nil {
+			return math.NaN()
+		}
+		if h := (iv.Hi - iv.Lo) / 2; !(h <= hw) {
+			hw = h
+		}
+	}
+	return hw
+}
+
+// progressFunc returns the progress bar (or a silent one) wired to
+// c.onProgress.
+func (c *cli) progressFunc(f *runFlags, noun string) *progress {
+	p := &progress{hook: c.onProgress}
+	if c.showProgress(f) {
+		p.bar = newProgressBar(c.stderr, c.now, noun)
+	}
+	return p
+}
+
+// progress fans a RunConfig.Progress call out to the bar and the test hook.
+type progress struct {
+	bar  *progressBar
+	hook func(done, total int)
+}
+
+func (p *progress) update(done, total int) {
+	if p.bar != nil {
+		p.bar.update(done, total)
+	}
+	if p.hook != nil {
+		p.hook(done, total)
+	}
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.finish()
+	}
+}
+
+// timing prints the wall time on stderr if --timing.
+func (c *cli) timing(f *runFlags, t0 time.Time, reps, arms int) {
+	if !f.timing {
+		return
+	}
+	el := c.now().Sub(t0)
+	rate := float64(reps) / el.Seconds()
+	fmt.Fprintf(c.stderr, "backchannel: %d replications × %d arms in %.3fs (%.1f replications/s, %d CPUs)\n",
+		reps, arms, el.Seconds(), rate, numCPU())
+}
+
+// report prints the table or the JSON summary of res on stdout and
+// writes the output files to f.out: summary.json, the scenario(s),
+// outcomes.csv (if --csv and withCSV) and figures (unless --no-figures).
+func (c *cli) report(f *runFlags, s *sim.Study, res *sim.StudyResult, withCSV bool) error {
+	rep, err := sim.NewReport(s, res, Confidence)
+	if err != nil {
+		return err
+	}
+	if f.json {
+		err = studyout.WriteJSON(c.stdout, rep)
+	} else {
+		err = studyout.WriteTable(c.stdout, rep)
+	}
+	if err != nil {
+		return err
+	}
+	return c.writeFiles(f, s, res, rep, withCSV)
+}
+
+func (c *cli) writeFiles(f *runFlags, s *sim.Study, res *sim.StudyResult, rep *sim.Report, withCSV bool) error {
+	if f.out == "" {
+		return nil
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return err
+	}
+	if err := studyout.WriteFile(filepath.Join(f.out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
+		return err
+	}
+	if err := writeScenarios(f.out, s); err != nil {
+		return err
+	}
+	if f.csv && withCSV && res.Outcomes != nil {
+		if err := studyout.WriteFile(filepath.Join(f.out, "outcomes.csv"), func(w io.Writer) error { return studyout.WriteCSV(w, s, res) }); err != nil {
+			return err
+		}
+	}
+	if f.noFigures {
+		return nil
+	}
+	if res.Succeeded() == 0 {
+		fmt.Fprintln(c.stderr, "backchannel: no finished replications: no figures")
+		return nil
+	}
+	if _, err := studyout.StudyFigures(f.out, s, res); err != nil && !errors.Is(err, figures.ErrNoData) {
+		return err
+	}
+	return nil
+}
+
+// writeScenarios writes the scenario of the study as scenario.yaml, or,
+// when arms run different scenarios, scenario-<arm>.yaml for each arm.
+func writeScenarios(dir string, s *sim.Study) error {
+	same := true
+	for _, a := range s.Arms[1:] {
+		same = same && a.Scenario == s.Arms[0].Scenario
+	}
+	for i, a := range s.Arms {
+		name := "scenario.yaml"
+		if !same {
+			name = fmt.Sprintf("scenario-%d.yaml", i)
+		}
+		y, err := a.Scenario.MarshalYAMLText()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), y, 0o644); err != nil {
+			return err
+		}
+		if same {
+			break
+		}
+	}
+	return nil
+}

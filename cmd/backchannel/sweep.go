@@ -1,0 +1,318 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/internal/check"
+	"github.com/backchannel-sim/backchannel/sim"
+	"github.com/backchannel-sim/backchannel/studyout"
+)
+
+// DefaultSweepReps is the default number of replications per design point.
+const DefaultSweepReps = 1000
+
+const sweepUsage = `usage: backchannel sweep --param FIELD=FROM:TO:STEP [--param ...] [flags]
+       backchannel sweep --lhs N --param FIELD=FROM:TO [--param ...] [flags]
+
+Runs one policy (--policy, default: the scenario's) at every point of a
+design over scenario fields, named by their path in the scenario file
+(talks.open_rate, leaks.insiders, parties.negotiator.cost_rate for both
+parties, parties[1].negotiator.cost_rate for one, spoilers.capability) or
+over a policy parameter (policy.reliance, policy.switch_trust).
+
+  grid:  FROM:TO:STEP gives the levels FROM, FROM+STEP, ..., TO (full factorial)
+  --lhs: a Latin hypercube of N points over the box FROM:TO of each parameter
+
+Each point runs --reps replications with its own seed stream (StreamSeed(seed,
+point)). Writes sweep.csv and figures to --out: shares of each outcome
+against the parameter (one parameter), or a heat map of the breakthrough
+probability (two parameters on a grid). Prints a table on stdout.
+`
+
+// paramList is a repeatable --param flag.
+type paramList []string
+
+func (p *paramList) String() string     { return strings.Join(*p, " ") }
+func (p *paramList) Set(s string) error { *p = append(*p, s); return nil }
+
+func (c *cli) sweepCmd(args []string) error {
+	fs := c.newFlagSet("sweep", sweepUsage)
+	var f runFlags
+	f.register(fs, flagSet{scenario: true, reps: DefaultSweepReps})
+	var params paramList
+	fs.Var(&params, "param", "swept parameter `FIELD=FROM:TO:STEP` (grid) or FIELD=FROM:TO (--lhs), repeatable")
+	lhs := fs.Int("lhs", 0, "Latin hypercube design of `N` points instead of a grid")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("sweep: unexpected argument %q", pos[0])
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	if len(params) == 0 {
+		return usagef("sweep: give at least one --param FIELD=FROM:TO:STEP")
+	}
+	if len(f.policies) > 1 {
+		return usagef("sweep: at most one --policy, got %d", len(f.policies))
+	}
+	if *lhs < 0 {
+		return usagef("--lhs = %d: must be ≥ 1", *lhs)
+	}
+	sc, err := loadScenario(f.scenario, f.horizon)
+	if err != nil {
+		return err
+	}
+	base := sim.Arm{Scenario: sc}
+	if len(f.policies) == 1 {
+		base.Policy = f.policies[0]
+	}
+	d, err := sweepDesign(params, *lhs, f.seed)
+	if err != nil {
+		return err
+	}
+	cfg := sim.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize}
+	bar := c.progressFunc(&f, "replications")
+	cfg.Progress = bar.update
+	t0 := c.now()
+	points, err := sim.RunSweep(c.ctx, cfg, d, base)
+	bar.finish()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		var fe *check.FieldError
+		if errors.As(err, &fe) {
+			return usageError{err} // a design value outside the field's allowed range
+		}
+		return err
+	}
+	done := 0
+	for _, p := range points {
+		done += p.Result.Done
+	}
+	c.timing(&f, t0, done, 1)
+	if werr := c.sweepOutputs(&f, sc, d, points, *lhs == 0); werr != nil {
+		return werr
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %d of %d design points finished; partial results written: %v", errInterrupted, completePoints(points), len(d.Points), err)
+	}
+	return nil
+}
+
+func completePoints(points []sim.SweepPoint) int {
+	n := 0
+	for _, p := range points {
+		if !p.Result.Partial {
+			n++
+		}
+	}
+	return n
+}
+
+// sweepDesign builds the grid or Latin hypercube from the --param flags.
+func sweepDesign(specs []string, lhs int, seed uint64) (*sim.Design[sim.Arm], error) {
+	var params []sim.Param[sim.Arm]
+	var levels []int
+	for _, spec := range specs {
+		name, rng, ok := strings.Cut(spec, "=")
+		if !ok {
+			return nil, usagef("--param %q: want FIELD=FROM:TO:STEP", spec)
+		}
+		parts := strings.Split(rng, ":")
+		want := 3
+		if lhs > 0 {
+			want = 2
+		}
+		if len(parts) != want {
+			if lhs > 0 {
+				return nil, usagef("--param %q: with --lhs want FIELD=FROM:TO", spec)
+			}
+			return nil, usagef("--param %q: want FIELD=FROM:TO:STEP", spec)
+		}
+		var x [3]float64
+		for i, s := range parts {
+			v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, usagef("--param %q: %q is not a finite number", spec, s)
+			}
+			x[i] = v
+		}
+		from, to := x[0], x[1]
+		if to < from {
+			return nil, usagef("--param %q: TO (%g) < FROM (%g)", spec, to, from)
+		}
+		p, err := sim.SweepParam(name, from, to)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		if lhs == 0 {
+			step := x[2]
+			if !(step > 0) {
+				return nil, usagef("--param %q: STEP = %g: must be > 0", spec, step)
+			}
+			n := math.Round((to-from)/step) + 1
+			if math.Abs(from+(n-1)*step-to) > 1e-9*math.Max(1, math.Abs(to)) {
+				return nil, usagef("--param %q: TO−FROM = %g is not a multiple of STEP = %g", spec, to-from, step)
+			}
+			if n > 10000 {
+				return nil, usagef("--param %q: %g levels; at most 10000", spec, n)
+			}
+			levels = append(levels, int(n))
+		}
+		params = append(params, p)
+	}
+	var d *sim.Design[sim.Arm]
+	var err error
+	if lhs > 0 {
+		d, err = sim.LatinHypercube(lhs, params, lhsRand(seed))
+	} else {
+		d, err = sim.Grid(params, levels)
+	}
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return d, nil
+}
+
+// lhsRand is the generator of the Latin hypercube design: replication 0 of
+// the stream StreamSeed(seed, 2⁶⁴−1), which no design point uses.
+func lhsRand(seed uint64) *rand.Rand {
+	return sim.ReplicationRand(sim.StreamSeed(seed, math.MaxUint64), 0)
+}
+
+// sweepOutputs prints the table and writes sweep.csv and the figures.
+func (c *cli) sweepOutputs(f *runFlags, base *sim.Scenario, d *sim.Design[sim.Arm], points []sim.SweepPoint, grid bool) error {
+	if err := writeSweepTable(c.stdout, d, points); err != nil {
+		return err
+	}
+	if f.out == "" {
+		return nil
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return err
+	}
+	if err := studyout.WriteFile(filepath.Join(f.out, "sweep.csv"), func(w io.Writer) error {
+		return studyout.SweepCSV(w, d, points, Confidence)
+	}); err != nil {
+		return err
+	}
+	y, err := base.MarshalYAMLText()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(f.out, "scenario.yaml"), y, 0o644); err != nil {
+		return err
+	}
+	if f.noFigures || len(points) == 0 {
+		return nil
+	}
+	var full []sim.SweepPoint
+	for _, p := range points {
+		if p.Result.Succeeded() > 0 {
+			full = append(full, p)
+		}
+	}
+	switch {
+	case len(d.Params) == 1 && len(full) > 0:
+		p, err := figures.SharesVsParam(studyout.SharePoints(full, 0), d.Params[0].Name)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "backchannel: no shares figure: %v\n", err)
+			return nil
+		}
+		return figures.Save(p, f.out, "shares", studyout.Width, studyout.Height)
+	case len(d.Params) == 2 && grid && len(full) > 0:
+		g := heatGrid(d, points)
+		hm, err := figures.HeatMap(g, d.Params[0].Name, d.Params[1].Name, "P(breakthrough)")
+		if err != nil {
+			fmt.Fprintf(c.stderr, "backchannel: no heat map: %v\n", err)
+			return nil
+		}
+		return figures.SaveFigure(hm, f.out, "heatmap", studyout.Width, studyout.Height)
+	}
+	return nil
+}
+
+// heatGrid arranges the breakthrough shares of a two-parameter grid:
+// point i·ny + j is (X[i], Y[j]); missing or empty points are NaN.
+func heatGrid(d *sim.Design[sim.Arm], points []sim.SweepPoint) figures.Grid2D {
+	var xs, ys []float64
+	for _, pt := range d.Points {
+		if !containsF(xs, pt[0]) {
+			xs = append(xs, pt[0])
+		}
+		if !containsF(ys, pt[1]) {
+			ys = append(ys, pt[1])
+		}
+	}
+	z := make([][]float64, len(xs))
+	for i := range z {
+		z[i] = make([]float64, len(ys))
+		for j := range z[i] {
+			z[i][j] = math.NaN()
+		}
+	}
+	for _, p := range points {
+		k := p.Result.Summary.Arms[0].Kinds
+		n := k[0] + k[1] + k[2]
+		if n == 0 {
+			continue
+		}
+		i, j := p.Index/len(ys), p.Index%len(ys)
+		z[i][j] = float64(k[sim.Breakthrough]) / float64(n)
+	}
+	return figures.Grid2D{X: xs, Y: ys, Z: z}
+}
+
+func containsF(xs []float64, x float64) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// writeSweepTable prints one line per point: the parameter values, the
+// replications and the outcome shares with their Wilson intervals.
+func writeSweepTable(w io.Writer, d *sim.Design[sim.Arm], points []sim.SweepPoint) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	head := []string{"point"}
+	for _, p := range d.Params {
+		head = append(head, p.Name)
+	}
+	head = append(head, "replications", "breakthrough", "collapse", "impasse")
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, pt := range points {
+		rep, err := sim.NewReport(&sim.Study{Arms: []sim.Arm{pt.Params}}, pt.Result, Confidence)
+		if err != nil {
+			return err
+		}
+		row := []string{strconv.Itoa(pt.Index)}
+		for _, v := range pt.Values {
+			row = append(row, strconv.FormatFloat(v, 'g', 6, 64))
+		}
+		a := rep.Arms[0]
+		row = append(row, strconv.Itoa(rep.Completed), share(a.Outcomes.Breakthrough), share(a.Outcomes.Collapse), share(a.Outcomes.Impasse))
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	return tw.Flush()
+}
+
+func share(e sim.Estimate) string {
+	if math.IsNaN(float64(e.P)) {
+		return "–"
+	}
+	return fmt.Sprintf("%.3f [%.3f, %.3f]", float64(e.P), float64(e.CI[0]), float64(e.CI[1]))
+}

@@ -1,0 +1,708 @@
+package sim
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/backchannel-sim/backchannel/metrics"
+)
+
+// PartialSchema names the format of a study's partial-result file
+// (docs/OUTPUTS.md): a shard's or a checkpoint's result, exact, so that
+// parts merge bit-identically.
+const PartialSchema = "backchannel.partial/v1"
+
+// Errors of LoadStudyResult, MergeStudyResults and RunStudyCheckpointed.
+var (
+	// ErrCorrupt: a partial-result file is truncated, fails its checksum,
+	// is not of PartialSchema or is inconsistent.
+	ErrCorrupt = errors.New("corrupt partial-result file")
+	// ErrIncompatible: parts (or a checkpoint and a run) come from
+	// different model versions, studies, seeds, block sizes or runs, or
+	// overlap.
+	ErrIncompatible = errors.New("incompatible partial results")
+	// ErrMissing: merged parts leave replications of the run uncovered.
+	ErrMissing = errors.New("missing replications")
+)
+
+// StudyPart is the result of part of a study's run: a shard, a checkpoint
+// or a whole run, with what is needed to merge it with the other parts.
+type StudyPart struct {
+	// Study is the study the part ran. LoadStudyResult rebuilds it from
+	// the file (scenarios, policy names, labels, trajectories).
+	Study *Study
+	// Result holds the replications [Result.Start, Result.End()) the part
+	// was asked for, of which Result.Covered finished.
+	Result *StudyResult
+	// Run is the whole run the part belongs to, the same for every shard:
+	// merging all parts must cover it. Zero means the part's own range.
+	Run RepRange
+	// Shard and Shards say which shard of how many the part is
+	// (informational; Shards is 0 when the run was not sharded).
+	Shard, Shards int
+	// ModelVersion is the version of the model that produced the part
+	// (ModelVersion for a part built in this process).
+	ModelVersion string
+	// Source names the part in error messages, for example its file name.
+	Source string
+}
+
+func (p *StudyPart) run() RepRange {
+	if p.Run == (RepRange{}) {
+		return RepRange{p.Result.Start, p.Result.End()}
+	}
+	return p.Run
+}
+
+func (p *StudyPart) name(i int) string {
+	if p.Source != "" {
+		return p.Source
+	}
+	return fmt.Sprintf("part %d", i)
+}
+
+// StudyHash returns the SHA-256, in hex, of the canonical JSON of what
+// determines a study's results besides the seed: every arm's scenario
+// (all parameters), policy name and label, and the trajectories flag.
+func StudyHash(s *Study) (string, error) {
+	w, err := studyToWire(s)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(w)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// Wire types: the file's JSON, with stable snake_case names.
+
+type armWire struct {
+	Label    string          `json:"label"`
+	Policy   string          `json:"policy"`
+	Scenario json.RawMessage `json:"scenario"`
+}
+
+type studyWire struct {
+	Trajectories bool      `json:"trajectories"`
+	Arms         []armWire `json:"arms"`
+}
+
+type rangeWire struct {
+	Lo uint64 `json:"lo"`
+	Hi uint64 `json:"hi"`
+}
+
+type shardWire struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+}
+
+type failureWire struct {
+	Rep   uint64 `json:"rep"`
+	Seed1 uint64 `json:"seed1"`
+	Seed2 uint64 `json:"seed2"`
+	Error string `json:"error"`
+}
+
+type armSummaryWire struct {
+	Kinds        [3]int64                         `json:"kinds"` // impasse, breakthrough, collapse
+	Events       *metrics.EventTable              `json:"events"`
+	Counts       map[string]*metrics.IntHistogram `json:"counts"`
+	Values       map[string]*metrics.Moments      `json:"values"`
+	SecretVotes  int64                            `json:"secret_votes"`
+	SecretPasses int64                            `json:"secret_passes"`
+	PublicVotes  int64                            `json:"public_votes"`
+	PublicPasses int64                            `json:"public_passes"`
+	Trajectories *map[string]*metrics.Bands       `json:"trajectories,omitempty"`
+	Paired       *map[string]metrics.PairedTable  `json:"paired,omitempty"`
+}
+
+type partialBody struct {
+	ModelVersion string           `json:"model_version"`
+	StudyHash    string           `json:"study_hash"`
+	Study        studyWire        `json:"study"`
+	Seed         uint64           `json:"seed"`
+	BlockSize    int              `json:"block_size"`
+	Run          rangeWire        `json:"run"`
+	Shard        *shardWire       `json:"shard,omitempty"`
+	Range        rangeWire        `json:"range"`
+	Covered      []rangeWire      `json:"covered"`
+	Done         int              `json:"done"`
+	Partial      bool             `json:"partial"`
+	Failures     []failureWire    `json:"failures"`
+	Summary      []armSummaryWire `json:"summary"`
+}
+
+// envelope is the file: the schema, the SHA-256 of the body's bytes as
+// written, and the body.
+type envelope struct {
+	Schema string          `json:"schema"`
+	SHA256 string          `json:"sha256"`
+	Body   json.RawMessage `json:"body"`
+}
+
+func studyToWire(s *Study) (studyWire, error) {
+	pols, err := s.policies()
+	if err != nil {
+		return studyWire{}, err
+	}
+	labels := s.Labels()
+	w := studyWire{Trajectories: s.Trajectories}
+	for i, a := range s.Arms {
+		name := pols[i].Name()
+		if p, err := ParsePolicy(name); err != nil || p.Name() != name {
+			return studyWire{}, fmt.Errorf("sim: arm %d (%s): policy %q cannot be saved: only built-in policies (ParsePolicy) can", i, labels[i], name)
+		}
+		sc, err := json.Marshal(a.Scenario)
+		if err != nil {
+			return studyWire{}, fmt.Errorf("sim: arm %d (%s): %w", i, labels[i], err)
+		}
+		w.Arms = append(w.Arms, armWire{Label: labels[i], Policy: name, Scenario: sc})
+	}
+	return w, nil
+}
+
+// SaveStudyResult writes p as a partial-result file (PartialSchema):
+// {"schema", "sha256", "body"}, where sha256 is the SHA-256 of the body's
+// bytes and the body holds the model version, the study hash and the full
+// study (scenarios, policies, labels), the seed, the block size, the whole
+// run's range, the shard, the part's range, Covered, Done, Partial, the
+// failures and the exact StudySummary. Outcomes are not saved. Only
+// built-in policies (those ParsePolicy returns) can be saved.
+func SaveStudyResult(w io.Writer, p *StudyPart) error {
+	body, err := encodeBody(p)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "{\"schema\":%q,\"sha256\":%q,\"body\":", PartialSchema, hex.EncodeToString(sum[:]))
+	buf.Write(body)
+	buf.WriteString("}\n")
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func encodeBody(p *StudyPart) ([]byte, error) {
+	s, res := p.Study, p.Result
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	sw, err := studyToWire(s)
+	if err != nil {
+		return nil, err
+	}
+	hash, err := StudyHash(s)
+	if err != nil {
+		return nil, err
+	}
+	run := p.run()
+	b := partialBody{
+		ModelVersion: p.ModelVersion,
+		StudyHash:    hash,
+		Study:        sw,
+		Seed:         res.Seed,
+		BlockSize:    res.BlockSize,
+		Run:          rangeWire{run.Lo, run.Hi},
+		Range:        rangeWire{res.Start, res.End()},
+		Covered:      []rangeWire{},
+		Done:         res.Done,
+		Partial:      res.Partial,
+		Failures:     []failureWire{},
+	}
+	if b.ModelVersion == "" {
+		b.ModelVersion = ModelVersion
+	}
+	if p.Shards > 0 {
+		b.Shard = &shardWire{Index: p.Shard, Count: p.Shards}
+	}
+	for _, c := range res.Covered {
+		b.Covered = append(b.Covered, rangeWire{c.Lo, c.Hi})
+	}
+	for _, f := range res.Failures {
+		b.Failures = append(b.Failures, failureWire{Rep: f.Rep, Seed1: f.Seed1, Seed2: f.Seed2, Error: f.Err.Error()})
+	}
+	if len(res.Summary.Arms) != len(s.Arms) {
+		return nil, fmt.Errorf("sim: save: summary of %d arms for a study of %d", len(res.Summary.Arms), len(s.Arms))
+	}
+	for a, as := range res.Summary.Arms {
+		aw := armSummaryWire{
+			Kinds: as.Kinds, Events: as.Events, Counts: as.Counts, Values: as.Values,
+			SecretVotes: as.SecretVotes, SecretPasses: as.SecretPasses,
+			PublicVotes: as.PublicVotes, PublicPasses: as.PublicPasses,
+		}
+		if as.Trust != nil {
+			tr := map[string]*metrics.Bands{"trust": as.Trust, "pressure": as.Pressure, "mobilisation": as.Mobilisation}
+			aw.Trajectories = &tr
+		}
+		if a > 0 {
+			pc := res.Summary.Paired[a]
+			pm := map[string]metrics.PairedTable{"breakthrough": pc.Breakthrough, "collapse": pc.Collapse}
+			aw.Paired = &pm
+		}
+		b.Summary = append(b.Summary, aw)
+	}
+	return json.Marshal(b)
+}
+
+// LoadStudyResult reads a partial-result file written by SaveStudyResult.
+// It verifies the checksum, decodes strictly (unknown fields are an
+// error), rebuilds and validates the study, checks the study hash and the
+// consistency of the ranges, failures and summary. Any problem is an error
+// wrapping ErrCorrupt. It does not compare the model version with this
+// program's; MergeStudyResults and RunStudyCheckpointed do.
+func LoadStudyResult(r io.Reader) (*StudyPart, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	p, err := decodePart(data)
+	if err != nil {
+		return nil, fmt.Errorf("sim: %w: %w", ErrCorrupt, err)
+	}
+	return p, nil
+}
+
+func decodePart(data []byte) (*StudyPart, error) {
+	var env envelope
+	if err := strictJSON(data, &env); err != nil {
+		if len(data) == 0 {
+			return nil, errors.New("empty file")
+		}
+		return nil, fmt.Errorf("not a complete %s file (truncated?): %w", PartialSchema, err)
+	}
+	if env.Schema != PartialSchema {
+		return nil, fmt.Errorf("schema %q, want %q", env.Schema, PartialSchema)
+	}
+	sum := sha256.Sum256(env.Body)
+	if got := hex.EncodeToString(sum[:]); got != env.SHA256 {
+		return nil, fmt.Errorf("checksum mismatch: body has SHA-256 %s, file says %s", got, env.SHA256)
+	}
+	var b partialBody
+	if err := strictJSON(env.Body, &b); err != nil {
+		return nil, err
+	}
+	s := &Study{Trajectories: b.Study.Trajectories}
+	if len(b.Study.Arms) == 0 {
+		return nil, errors.New("study has no arms")
+	}
+	for i, a := range b.Study.Arms {
+		sc, err := ParseScenario(a.Scenario)
+		if err != nil {
+			return nil, fmt.Errorf("arm %d (%s): %w", i, a.Label, err)
+		}
+		pol, err := ParsePolicy(a.Policy)
+		if err != nil {
+			return nil, fmt.Errorf("arm %d (%s): %w", i, a.Label, err)
+		}
+		s.Arms = append(s.Arms, Arm{Label: a.Label, Scenario: sc, Policy: pol})
+	}
+	hash, err := StudyHash(s)
+	if err != nil {
+		return nil, err
+	}
+	if hash != b.StudyHash {
+		return nil, fmt.Errorf("study hash %s does not match its study (%s)", b.StudyHash, hash)
+	}
+	if b.BlockSize < 1 {
+		return nil, fmt.Errorf("block size %d", b.BlockSize)
+	}
+	if b.Range.Hi < b.Range.Lo || b.Range.Hi-b.Range.Lo > 1<<53 || b.Run.Hi < b.Run.Lo ||
+		b.Range.Lo < b.Run.Lo || b.Range.Hi > b.Run.Hi {
+		return nil, fmt.Errorf("range [%d,%d) not within run [%d,%d)", b.Range.Lo, b.Range.Hi, b.Run.Lo, b.Run.Hi)
+	}
+	res := &StudyResult{
+		Seed: b.Seed, Start: b.Range.Lo, Replications: int(b.Range.Hi - b.Range.Lo),
+		BlockSize: b.BlockSize, Summary: s.NewStudySummary(), Done: b.Done, Partial: b.Partial,
+	}
+	// Covered: sorted, disjoint, non-adjacent, within the range, adding up
+	// to Done; complete unless Partial.
+	var total uint64
+	for i, c := range b.Covered {
+		if c.Lo >= c.Hi || c.Lo < b.Range.Lo || c.Hi > b.Range.Hi || (i > 0 && c.Lo <= b.Covered[i-1].Hi) {
+			return nil, fmt.Errorf("covered ranges not sorted, disjoint and within [%d,%d)", b.Range.Lo, b.Range.Hi)
+		}
+		total += c.Hi - c.Lo
+		res.Covered = append(res.Covered, RepRange{c.Lo, c.Hi})
+	}
+	if total != uint64(b.Done) {
+		return nil, fmt.Errorf("covered ranges hold %d replications, done = %d", total, b.Done)
+	}
+	if !b.Partial && total != b.Range.Hi-b.Range.Lo {
+		return nil, fmt.Errorf("not partial but %d of %d replications covered", total, b.Range.Hi-b.Range.Lo)
+	}
+	for i, f := range b.Failures {
+		if (i > 0 && f.Rep <= b.Failures[i-1].Rep) || !covered(res.Covered, f.Rep) {
+			return nil, fmt.Errorf("failure of replication %d out of order or not covered", f.Rep)
+		}
+		if s1, s2 := ReplicationSeed(b.Seed, f.Rep); s1 != f.Seed1 || s2 != f.Seed2 {
+			return nil, fmt.Errorf("failure of replication %d: seeds do not match seed %d", f.Rep, b.Seed)
+		}
+		res.Failures = append(res.Failures, Failure{Rep: f.Rep, Seed1: f.Seed1, Seed2: f.Seed2, Err: errors.New(f.Error)})
+	}
+	if err := fillSummary(s, res.Summary, b.Summary); err != nil {
+		return nil, err
+	}
+	succeeded := int64(res.Done - len(res.Failures))
+	for a, as := range res.Summary.Arms {
+		if n := as.Kinds[0] + as.Kinds[1] + as.Kinds[2]; n != succeeded {
+			return nil, fmt.Errorf("arm %d: summary holds %d replications, done − failures = %d", a, n, succeeded)
+		}
+	}
+	p := &StudyPart{Study: s, Result: res, Run: RepRange{b.Run.Lo, b.Run.Hi}, ModelVersion: b.ModelVersion}
+	if b.Shard != nil {
+		p.Shard, p.Shards = b.Shard.Index, b.Shard.Count
+	}
+	return p, nil
+}
+
+func covered(cs []RepRange, rep uint64) bool {
+	for _, c := range cs {
+		if rep >= c.Lo && rep < c.Hi {
+			return true
+		}
+	}
+	return false
+}
+
+// fillSummary copies the decoded arm summaries into ss (built by
+// NewStudySummary for the study), checking names and shapes.
+func fillSummary(s *Study, ss *StudySummary, w []armSummaryWire) error {
+	if len(w) != len(ss.Arms) {
+		return fmt.Errorf("summary of %d arms for a study of %d", len(w), len(ss.Arms))
+	}
+	for a, aw := range w {
+		as := ss.Arms[a]
+		where := fmt.Sprintf("summary of arm %d", a)
+		for _, k := range aw.Kinds {
+			if k < 0 {
+				return fmt.Errorf("%s: negative count", where)
+			}
+		}
+		if aw.Events == nil || aw.Events.Causes() != 2 || aw.Events.N() != int(aw.Kinds[0]+aw.Kinds[1]+aw.Kinds[2]) {
+			return fmt.Errorf("%s: events missing or inconsistent with the outcome counts", where)
+		}
+		if aw.Events.MaxTime() > s.Arms[a].Scenario.Horizon {
+			return fmt.Errorf("%s: event beyond the horizon", where)
+		}
+		for k := range Kind(3) {
+			n := 0
+			for t := 0; t <= aw.Events.MaxTime(); t++ {
+				n += aw.Events.Count(t, int(k))
+			}
+			if int64(n) != aw.Kinds[k] {
+				return fmt.Errorf("%s: %d events of cause %d, %d %s outcomes", where, n, k, aw.Kinds[k], k)
+			}
+		}
+		if !sameKeys(aw.Counts, countNames) || !sameKeys(aw.Values, valueNames) {
+			return fmt.Errorf("%s: counts or values missing or unknown", where)
+		}
+		for _, n := range countNames {
+			if aw.Counts[n] == nil || int64(aw.Counts[n].N()) != aw.Kinds[0]+aw.Kinds[1]+aw.Kinds[2] {
+				return fmt.Errorf("%s: count %s inconsistent", where, n)
+			}
+		}
+		for _, n := range valueNames {
+			if aw.Values[n] == nil {
+				return fmt.Errorf("%s: value %s missing", where, n)
+			}
+		}
+		if aw.SecretVotes < 0 || aw.SecretPasses < 0 || aw.SecretPasses > aw.SecretVotes ||
+			aw.PublicVotes < 0 || aw.PublicPasses < 0 || aw.PublicPasses > aw.PublicVotes {
+			return fmt.Errorf("%s: vote counts inconsistent", where)
+		}
+		if (aw.Trajectories != nil) != s.Trajectories {
+			return fmt.Errorf("%s: trajectories present = %v, study says %v", where, aw.Trajectories != nil, s.Trajectories)
+		}
+		as.Kinds, as.Events = aw.Kinds, aw.Events
+		as.Counts, as.Values = aw.Counts, aw.Values
+		as.SecretVotes, as.SecretPasses, as.PublicVotes, as.PublicPasses = aw.SecretVotes, aw.SecretPasses, aw.PublicVotes, aw.PublicPasses
+		if s.Trajectories {
+			tr := *aw.Trajectories
+			if !sameKeys(tr, []string{"trust", "pressure", "mobilisation"}) {
+				return fmt.Errorf("%s: trajectories must be trust, pressure and mobilisation", where)
+			}
+			for name, b := range tr {
+				lo, hi := b.Range()
+				if b.Horizon() != s.Arms[a].Scenario.Horizon || b.Bins() != TrajectoryBins || lo != 0 || hi != 1 {
+					return fmt.Errorf("%s: trajectory %s has the wrong shape", where, name)
+				}
+			}
+			as.Trust, as.Pressure, as.Mobilisation = tr["trust"], tr["pressure"], tr["mobilisation"]
+		}
+		if (aw.Paired != nil) != (a > 0) {
+			return fmt.Errorf("%s: paired tables present = %v, want %v", where, aw.Paired != nil, a > 0)
+		}
+		if a > 0 {
+			pm := *aw.Paired
+			if !sameKeys(pm, []string{"breakthrough", "collapse"}) {
+				return fmt.Errorf("%s: paired tables must be breakthrough and collapse", where)
+			}
+			for name, t := range pm {
+				if t.N11 < 0 || t.N10 < 0 || t.N01 < 0 || t.N00 < 0 || int64(t.N()) != aw.Kinds[0]+aw.Kinds[1]+aw.Kinds[2] {
+					return fmt.Errorf("%s: paired table %s inconsistent", where, name)
+				}
+			}
+			ss.Paired[a] = PairedCounts{Breakthrough: pm["breakthrough"], Collapse: pm["collapse"]}
+		}
+	}
+	return nil
+}
+
+func sameKeys[V any](m map[string]V, names []string) bool {
+	if len(m) != len(names) {
+		return false
+	}
+	for _, n := range names {
+		if _, ok := m[n]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// strictJSON decodes exactly one JSON value from data into v, refusing
+// unknown fields and trailing data.
+func strictJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after the JSON value")
+	}
+	return nil
+}
+
+// MergeStudyResults combines parts of one run, given in any order, into
+// the result of the whole run (the parts' common Run), which equals that
+// of a single process running it: summaries merge exactly. It refuses
+// (ErrIncompatible) parts from different model versions, studies (arms,
+// policies, scenarios, labels), seeds, block sizes or runs, and parts
+// whose ranges overlap. If the parts leave replications of the run
+// uncovered it returns the merged result, marked Partial, with an error
+// wrapping ErrMissing that lists the gaps.
+func MergeStudyResults(parts ...*StudyPart) (*StudyPart, error) {
+	if len(parts) == 0 {
+		return nil, errors.New("sim: merge: no parts")
+	}
+	ref := parts[0]
+	refHash, err := StudyHash(ref.Study)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range parts[1:] {
+		i++
+		a, b := ref.name(0), p.name(i)
+		switch {
+		case p.ModelVersion != ref.ModelVersion:
+			return nil, fmt.Errorf("sim: merge: %w: model versions differ: %s in %s, %s in %s", ErrIncompatible, ref.ModelVersion, a, p.ModelVersion, b)
+		case p.Result.Seed != ref.Result.Seed:
+			return nil, fmt.Errorf("sim: merge: %w: seeds differ: %d in %s, %d in %s", ErrIncompatible, ref.Result.Seed, a, p.Result.Seed, b)
+		case p.Result.BlockSize != ref.Result.BlockSize:
+			return nil, fmt.Errorf("sim: merge: %w: block sizes differ: %d in %s, %d in %s", ErrIncompatible, ref.Result.BlockSize, a, p.Result.BlockSize, b)
+		case p.run() != ref.run():
+			return nil, fmt.Errorf("sim: merge: %w: runs differ: replications [%d,%d) in %s, [%d,%d) in %s (different --reps?)",
+				ErrIncompatible, ref.run().Lo, ref.run().Hi, a, p.run().Lo, p.run().Hi, b)
+		}
+		if err := sameStudy(ref.Study, p.Study, a, b); err != nil {
+			return nil, fmt.Errorf("sim: merge: %w", err)
+		}
+		h, err := StudyHash(p.Study)
+		if err != nil {
+			return nil, err
+		}
+		if h != refHash {
+			return nil, fmt.Errorf("sim: merge: %w: studies differ (hash %.12s in %s, %.12s in %s)", ErrIncompatible, refHash, a, h, b)
+		}
+	}
+	sorted := slices.Clone(parts)
+	slices.SortStableFunc(sorted, func(x, y *StudyPart) int {
+		switch {
+		case x.Result.Start != y.Result.Start:
+			return cmpU(x.Result.Start, y.Result.Start)
+		default:
+			return cmpU(x.Result.End(), y.Result.End())
+		}
+	})
+	for i := 1; i < len(sorted); i++ {
+		x, y := sorted[i-1], sorted[i]
+		if y.Result.Start < x.Result.End() && y.Result.Replications > 0 && x.Result.Replications > 0 {
+			return nil, fmt.Errorf("sim: merge: %w: ranges overlap: [%d,%d) in %s and [%d,%d) in %s (the same shard twice?)",
+				ErrIncompatible, x.Result.Start, x.Result.End(), x.name(idx(parts, x)), y.Result.Start, y.Result.End(), y.name(idx(parts, y)))
+		}
+	}
+	run := ref.run()
+	out := &StudyPart{Study: ref.Study, Run: run, ModelVersion: ref.ModelVersion, Result: &StudyResult{
+		Seed: ref.Result.Seed, Start: run.Lo, Replications: int(run.Len()), BlockSize: ref.Result.BlockSize,
+		Summary: ref.Study.NewStudySummary(),
+	}}
+	res := out.Result
+	for _, p := range sorted {
+		if err := res.Summary.Merge(p.Result.Summary); err != nil {
+			return nil, fmt.Errorf("sim: merge %s: %w", p.Source, err)
+		}
+		for _, c := range p.Result.Covered {
+			res.cover(c)
+		}
+		res.Done += p.Result.Done
+		res.Failures = append(res.Failures, p.Result.Failures...)
+	}
+	slices.SortFunc(res.Failures, func(x, y Failure) int { return cmpU(x.Rep, y.Rep) })
+	if gaps := Gaps(run, res.Covered); len(gaps) > 0 {
+		res.Partial = true
+		var list []string
+		var n uint64
+		for _, g := range gaps {
+			list = append(list, fmt.Sprintf("[%d,%d)", g.Lo, g.Hi))
+			n += g.Len()
+		}
+		return out, fmt.Errorf("sim: merge: %w: %d of %d replications of the run [%d,%d) are not covered: %s",
+			ErrMissing, n, run.Len(), run.Lo, run.Hi, strings.Join(list, " "))
+	}
+	return out, nil
+}
+
+func idx(parts []*StudyPart, p *StudyPart) int { return slices.Index(parts, p) }
+
+func cmpU(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// sameStudy explains how two studies differ, arm by arm, if they do.
+func sameStudy(s, t *Study, a, b string) error {
+	if len(s.Arms) != len(t.Arms) {
+		return fmt.Errorf("%w: %d arms in %s, %d in %s", ErrIncompatible, len(s.Arms), a, len(t.Arms), b)
+	}
+	if s.Trajectories != t.Trajectories {
+		return fmt.Errorf("%w: trajectories %v in %s, %v in %s", ErrIncompatible, s.Trajectories, a, t.Trajectories, b)
+	}
+	ps, err := s.policies()
+	if err != nil {
+		return err
+	}
+	pt, err := t.policies()
+	if err != nil {
+		return err
+	}
+	ls, lt := s.Labels(), t.Labels()
+	for i := range s.Arms {
+		switch {
+		case ps[i].Name() != pt[i].Name():
+			return fmt.Errorf("%w: policies differ: arm %d is %s in %s, %s in %s", ErrIncompatible, i, ps[i].Name(), a, pt[i].Name(), b)
+		case ls[i] != lt[i]:
+			return fmt.Errorf("%w: labels differ: arm %d is %q in %s, %q in %s", ErrIncompatible, i, ls[i], a, lt[i], b)
+		}
+		x, _ := json.Marshal(s.Arms[i].Scenario)
+		y, _ := json.Marshal(t.Arms[i].Scenario)
+		if !bytes.Equal(x, y) {
+			return fmt.Errorf("%w: scenarios of arm %d (%s) differ between %s and %s", ErrIncompatible, i, ls[i], a, b)
+		}
+	}
+	return nil
+}
+
+// Gaps returns the parts of run not in covered (sorted, disjoint ranges).
+func Gaps(run RepRange, covered []RepRange) []RepRange {
+	var gaps []RepRange
+	at := run.Lo
+	for _, c := range covered {
+		if c.Hi <= at {
+			continue
+		}
+		if c.Lo > at {
+			gaps = append(gaps, RepRange{at, min(c.Lo, run.Hi)})
+		}
+		at = max(at, c.Hi)
+		if at >= run.Hi {
+			break
+		}
+	}
+	if at < run.Hi {
+		gaps = append(gaps, RepRange{at, run.Hi})
+	}
+	return gaps
+}
+
+// SaveStudyFile writes p to path atomically: to a temporary file in the
+// same directory, synced, then renamed over path, and the directory
+// synced, so that path always holds a complete file (the old or the new)
+// even if the process is killed or the machine crashes.
+func SaveStudyFile(path string, p *StudyPart) error {
+	var buf bytes.Buffer
+	if err := SaveStudyResult(&buf, p); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes())
+}
+
+// LoadStudyFile reads a partial-result file (see LoadStudyResult); the
+// part's Source is path.
+func LoadStudyFile(path string) (*StudyPart, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	p, err := LoadStudyResult(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	p.Source = path
+	return p, nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	fail := func(err error) error {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync() // not supported everywhere; the rename is done
+		d.Close()
+	}
+	return nil
+}

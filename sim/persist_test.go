@@ -1,0 +1,325 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// smallStudy is a fast two-arm study with trajectories.
+func partStudy(horizon int) *Study {
+	sc := DefaultScenario()
+	sc.Horizon = horizon
+	return PolicyStudy(sc, []Policy{FrontOnly{}, Reliance{P: 0.5}})
+}
+
+func partReport(t *testing.T, s *Study, res *StudyResult) []byte {
+	t.Helper()
+	rep, err := NewReport(s, res, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func saveLoad(t *testing.T, p *StudyPart) *StudyPart {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := SaveStudyResult(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	q, err := LoadStudyResult(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	if err := SaveStudyResult(&again, q); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+		t.Fatal("saving a loaded part gives different bytes")
+	}
+	return q
+}
+
+func TestShardRangesCoverOnce(t *testing.T) {
+	t.Parallel()
+	for _, total := range []int{0, 1, 2, 7, 100, 1001, 2000} {
+		for n := 1; n <= 25; n++ {
+			next := uint64(0)
+			for i := range n {
+				start, count := ShardRange(i, n, total)
+				if start != next || count < 0 {
+					t.Fatalf("total %d, %d shards: shard %d starts at %d (count %d), want %d", total, n, i, start, count, next)
+				}
+				next += uint64(count)
+			}
+			if next != uint64(total) {
+				t.Fatalf("total %d, %d shards: cover [0,%d)", total, n, next)
+			}
+		}
+	}
+}
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	t.Parallel()
+	s := partStudy(30)
+	res, err := RunStudy(context.Background(), s, RunConfig{Seed: 4, Start: 10, Replications: 50, BlockSize: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &StudyPart{Study: s, Result: res, Run: RepRange{0, 100}, Shard: 1, Shards: 3}
+	q := saveLoad(t, p)
+	if !q.Result.Summary.Equal(res.Summary) {
+		t.Error("summary differs after save and load")
+	}
+	if q.Run != p.Run || q.Shard != 1 || q.Shards != 3 || q.ModelVersion != ModelVersion ||
+		q.Result.Start != 10 || q.Result.Replications != 50 || q.Result.Done != 50 || q.Result.BlockSize != 8 || q.Result.Seed != 4 {
+		t.Errorf("metadata differs: %+v %+v", q, q.Result)
+	}
+	if !bytes.Equal(partReport(t, q.Study, q.Result), partReport(t, s, res)) {
+		t.Error("report differs after save and load")
+	}
+	h1, _ := StudyHash(s)
+	h2, _ := StudyHash(q.Study)
+	if h1 != h2 {
+		t.Error("study hash differs")
+	}
+}
+
+// shards runs the study's [0, total) as n shards and returns them saved
+// and loaded.
+func shards(t *testing.T, s *Study, seed uint64, total, n, block int) []*StudyPart {
+	t.Helper()
+	var parts []*StudyPart
+	for i := range n {
+		start, count := ShardRange(i, n, total)
+		res, err := RunStudy(context.Background(), s, RunConfig{Seed: seed, Start: start, Replications: count, BlockSize: block, Workers: 1 + i%2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := saveLoad(t, &StudyPart{Study: s, Result: res, Run: RepRange{0, uint64(total)}, Shard: i, Shards: n})
+		p.Source = fmt.Sprintf("shard-%d", i)
+		parts = append(parts, p)
+	}
+	return parts
+}
+
+func TestMergeShardsInAnyOrderEqualsWholeRun(t *testing.T) {
+	t.Parallel()
+	s := partStudy(40)
+	whole, err := RunStudy(context.Background(), s, RunConfig{Seed: 9, Replications: 90, BlockSize: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := partReport(t, s, whole)
+	parts := shards(t, s, 9, 90, 3, 8)
+	for _, order := range [][]int{{0, 1, 2}, {2, 1, 0}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {0, 2, 1}} {
+		in := []*StudyPart{parts[order[0]], parts[order[1]], parts[order[2]]}
+		m, err := MergeStudyResults(in...)
+		if err != nil {
+			t.Fatalf("order %v: %v", order, err)
+		}
+		if !m.Result.Summary.Equal(whole.Summary) || m.Result.Done != 90 || m.Result.Partial ||
+			len(m.Result.Covered) != 1 || m.Result.Covered[0] != (RepRange{0, 90}) {
+			t.Errorf("order %v: merged result differs from the whole run", order)
+		}
+		if got := partReport(t, m.Study, m.Result); !bytes.Equal(got, want) {
+			t.Errorf("order %v: report differs from the whole run's", order)
+		}
+	}
+}
+
+func TestMergeRefusals(t *testing.T) {
+	t.Parallel()
+	s := partStudy(30)
+	parts := shards(t, s, 5, 60, 3, 8)
+	other := func(mut func(*Study), seed uint64, total, block int) *StudyPart {
+		s2 := partStudy(30)
+		if mut != nil {
+			mut(s2)
+		}
+		return shards(t, s2, seed, total, 3, block)[1]
+	}
+	version := *parts[1]
+	version.ModelVersion = "0.9.0"
+	for _, c := range []struct {
+		name  string
+		parts []*StudyPart
+		is    error
+		want  string
+	}{
+		{"model version", []*StudyPart{parts[0], &version, parts[2]}, ErrIncompatible, "model versions differ: " + ModelVersion + " in shard-0, 0.9.0 in shard-1"},
+		{"seed", []*StudyPart{parts[0], other(nil, 6, 60, 8), parts[2]}, ErrIncompatible, "seeds differ: 5 in shard-0, 6 in shard-1"},
+		{"block size", []*StudyPart{parts[0], other(nil, 5, 60, 4), parts[2]}, ErrIncompatible, "block sizes differ: 8 in shard-0, 4 in shard-1"},
+		{"run", []*StudyPart{parts[0], other(nil, 5, 61, 8), parts[2]}, ErrIncompatible, "runs differ"},
+		{"policy", []*StudyPart{parts[0], other(func(s *Study) { s.Arms[1].Policy = BackOnly{} }, 5, 60, 8), parts[2]}, ErrIncompatible, "policies differ: arm 1 is reliance=0.5 in shard-0, back-only in shard-1"},
+		{"scenario", []*StudyPart{parts[0], other(func(s *Study) {
+			sc := s.Arms[1].Scenario.Clone()
+			sc.Leaks.Insiders = 9
+			s.Arms[1].Scenario = sc
+		}, 5, 60, 8), parts[2]}, ErrIncompatible, "scenarios of arm 1 (reliance=0.5) differ"},
+		{"trajectories", []*StudyPart{parts[0], other(func(s *Study) { s.Trajectories = false }, 5, 60, 8), parts[2]}, ErrIncompatible, "trajectories"},
+		{"overlap", []*StudyPart{parts[0], parts[1], parts[1], parts[2]}, ErrIncompatible, "ranges overlap: [20,40) in shard-1 and [20,40) in shard-1"},
+		{"missing middle", []*StudyPart{parts[2], parts[0]}, ErrMissing, "20 of 60 replications of the run [0,60) are not covered: [20,40)"},
+		{"missing ends", []*StudyPart{parts[1]}, ErrMissing, "[0,20) [40,60)"},
+	} {
+		m, err := MergeStudyResults(c.parts...)
+		if !errors.Is(err, c.is) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %v containing %q", c.name, err, c.is, c.want)
+		}
+		if c.is == ErrMissing && (m == nil || !m.Result.Partial) {
+			t.Errorf("%s: no partial result", c.name)
+		}
+	}
+}
+
+func TestLoadRejectsCorruptFiles(t *testing.T) {
+	t.Parallel()
+	s := partStudy(20)
+	res, err := RunStudy(context.Background(), s, RunConfig{Seed: 2, Replications: 20, BlockSize: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := SaveStudyResult(&buf, &StudyPart{Study: s, Result: res}); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	// resign replaces the body and recomputes its checksum, to test the
+	// checks behind the checksum.
+	resign := func(edit func(string) string) []byte {
+		var env envelope
+		if err := json.Unmarshal(good, &env); err != nil {
+			t.Fatal(err)
+		}
+		body := edit(string(env.Body))
+		sum := sha256.Sum256([]byte(body))
+		return []byte(fmt.Sprintf(`{"schema":%q,"sha256":%q,"body":%s}`, PartialSchema, hex.EncodeToString(sum[:]), body))
+	}
+	cases := map[string][]byte{
+		"empty":          nil,
+		"flipped byte":   bytes.Replace(good, []byte(`"done":20`), []byte(`"done":21`), 1),
+		"wrong schema":   bytes.Replace(good, []byte(PartialSchema), []byte("backchannel.partial/v0"), 1),
+		"trailing junk":  append(append([]byte(nil), good...), "{}"...),
+		"unknown field":  resign(func(b string) string { return strings.Replace(b, `"seed":`, `"sede":1,"seed":`, 1) }),
+		"kinds mismatch": resign(func(b string) string { return strings.Replace(b, `"kinds":[`, `"kinds":[1`, 1) }),
+		"done mismatch":  resign(func(b string) string { return strings.Replace(b, `"done":20`, `"done":19`, 1) }),
+		"bad scenario":   resign(func(b string) string { return strings.Replace(b, `"horizon":20`, `"horizon":0`, 1) }),
+		"hash mismatch":  resign(func(b string) string { return strings.Replace(b, `"study_hash":"`, `"study_hash":"0`, 1) }),
+		"bad policy":     resign(func(b string) string { return strings.Replace(b, `"policy":"front-only"`, `"policy":"sideways"`, 1) }),
+	}
+	for n := 0; n < len(good); n += 1 + len(good)/37 {
+		cases[fmt.Sprintf("truncated at %d", n)] = good[:n]
+	}
+	for name, data := range cases {
+		_, err := LoadStudyResult(bytes.NewReader(data))
+		if !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: error %v, want ErrCorrupt", name, err)
+		}
+	}
+	if _, err := LoadStudyResult(bytes.NewReader(good)); err != nil {
+		t.Errorf("good file: %v", err)
+	}
+}
+
+func TestCheckpointResumeEqualsUninterrupted(t *testing.T) {
+	t.Parallel()
+	s := partStudy(40)
+	cfg := RunConfig{Seed: 12, Replications: 200, BlockSize: 8, Workers: 2}
+	whole, err := RunStudy(context.Background(), s, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "run.ckpt")
+	cp := Checkpoint{Path: path, EveryBlocks: 1}
+
+	// First attempt: cancelled after some blocks; the file holds them.
+	ctx, cancel := context.WithCancel(context.Background())
+	c1 := cfg
+	c1.Progress = func(done, _ int) {
+		if done >= 50 {
+			cancel()
+		}
+	}
+	part, resumed, err := RunStudyCheckpointed(ctx, s, c1, cp)
+	if !errors.Is(err, context.Canceled) || part == nil || resumed != 0 {
+		t.Fatalf("cancelled run: %v, resumed %d", err, resumed)
+	}
+	saved, err := LoadStudyFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !saved.Result.Partial || saved.Result.Done < 50 || saved.Result.Done >= 200 {
+		t.Fatalf("checkpoint holds %d replications, partial %v", saved.Result.Done, saved.Result.Partial)
+	}
+
+	// A different run must not use it.
+	other := cfg
+	other.Seed = 13
+	if _, _, err := RunStudyCheckpointed(context.Background(), s, other, cp); !errors.Is(err, ErrIncompatible) || !strings.Contains(err.Error(), "seed 12, this run 13") {
+		t.Errorf("other seed: %v", err)
+	}
+	if _, _, err := RunStudyCheckpointed(context.Background(), partStudy(41), cfg, cp); !errors.Is(err, ErrIncompatible) {
+		t.Errorf("other study: %v", err)
+	}
+
+	// Resume: the result equals the uninterrupted run.
+	part, resumed, err = RunStudyCheckpointed(context.Background(), s, cfg, cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resumed != saved.Result.Done {
+		t.Errorf("resumed %d, checkpoint held %d", resumed, saved.Result.Done)
+	}
+	if !part.Result.Summary.Equal(whole.Summary) || part.Result.Partial || part.Result.Done != 200 {
+		t.Error("resumed result differs from the uninterrupted run")
+	}
+	if !bytes.Equal(partReport(t, s, part.Result), partReport(t, s, whole)) {
+		t.Error("resumed report differs from the uninterrupted run's")
+	}
+	final, err := LoadStudyFile(path)
+	if err != nil || final.Result.Partial || !final.Result.Summary.Equal(whole.Summary) {
+		t.Errorf("final checkpoint: %v", err)
+	}
+
+	// A truncated checkpoint is detected, never used.
+	data, _ := os.ReadFile(path)
+	if err := os.WriteFile(path, data[:len(data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := RunStudyCheckpointed(context.Background(), s, cfg, cp); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("truncated checkpoint: %v", err)
+	}
+}
+
+func TestAddRangeAndGaps(t *testing.T) {
+	t.Parallel()
+	var cs []RepRange
+	for _, r := range []RepRange{{10, 20}, {30, 40}, {0, 5}, {20, 25}, {5, 10}, {25, 30}} {
+		cs = addRange(cs, r)
+	}
+	if len(cs) != 1 || cs[0] != (RepRange{0, 40}) {
+		t.Errorf("addRange: %v", cs)
+	}
+	got := Gaps(RepRange{0, 100}, []RepRange{{10, 20}, {30, 40}, {90, 120}})
+	want := []RepRange{{0, 10}, {20, 30}, {40, 90}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Gaps = %v, want %v", got, want)
+	}
+	if g := Gaps(RepRange{5, 5}, nil); len(g) != 0 {
+		t.Errorf("empty run has gaps %v", g)
+	}
+}
