@@ -66,6 +66,10 @@ func (s *Study) Validate() error {
 	return errors.Join(errs...)
 }
 
+// Policies returns each arm's policy, parsing the scenario's Policy for
+// arms that do not set one.
+func (s *Study) Policies() ([]Policy, error) { return s.policies() }
+
 func (s *Study) policies() ([]Policy, error) {
 	pols := make([]Policy, len(s.Arms))
 	for i, a := range s.Arms {

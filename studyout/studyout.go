@@ -131,6 +131,10 @@ func WriteCSV(w io.Writer, s *sim.Study, res *sim.StudyResult) error {
 		return err
 	}
 	labels := s.Labels()
+	pols, err := s.Policies()
+	if err != nil {
+		return err
+	}
 	covered := map[uint64]bool{}
 	for _, r := range res.Covered {
 		for i := r.Lo; i < r.Hi; i++ {
@@ -156,7 +160,7 @@ func WriteCSV(w io.Writer, s *sim.Study, res *sim.StudyResult) error {
 		}
 		for a, o := range ro.Arms {
 			row := []string{
-				strconv.FormatUint(rep, 10), labels[a], s.Arms[a].Policy.Name(), o.Kind.String(), itoa(o.Round),
+				strconv.FormatUint(rep, 10), labels[a], pols[a].Name(), o.Kind.String(), itoa(o.Round),
 				itoa(o.BackChannels), itoa(o.FrontChannels), itoa(o.Leaks), itoa(o.Attacks),
 				itoa(o.FailedRatifications), itoa(o.Breakdowns), itoa(o.Gestures), itoa(o.RoundsClosed),
 				itoa(o.RoundsBack), itoa(o.RoundsFront), itoa(o.RoundsParallel),

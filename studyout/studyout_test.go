@@ -67,3 +67,22 @@ func TestTableCSVAndFigures(t *testing.T) {
 		}
 	}
 }
+
+// An arm without an explicit policy uses its scenario's.
+func TestCSVArmWithoutPolicy(t *testing.T) {
+	sc := sim.DefaultScenario()
+	sc.Horizon = 60
+	sc.Parties[0].Constituents.Size, sc.Parties[1].Constituents.Size = 20, 20
+	s := &sim.Study{Arms: []sim.Arm{{Label: "scenario policy", Scenario: sc}}}
+	res, err := sim.RunStudy(context.Background(), s, sim.RunConfig{Seed: 2, Replications: 5, KeepOutcomes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c bytes.Buffer
+	if err := WriteCSV(&c, s, res); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(c.String(), sc.Policy) {
+		t.Errorf("CSV lacks the scenario's policy %q", sc.Policy)
+	}
+}

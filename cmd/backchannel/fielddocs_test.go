@@ -158,12 +158,7 @@ func TestFieldDocs(t *testing.T) {
 // knownDocDefaultMismatches lists doc comments whose "Default X" disagrees
 // with DefaultScenario, by path. The generated YAML comments always show
 // the true default; fix the doc comment and remove the entry here.
-var knownDocDefaultMismatches = map[string]bool{
-	"parties[0].constituents.hawk_mean": true, // agents/constituency.go says 0.45, DefaultScenario 0.48
-	"talks.front_min_trust":             true, // sim/scenario.go says 0.3, DefaultScenario 0.35
-	"talks.attack_suspend":              true, // sim/scenario.go says 0.3, DefaultScenario 0.2
-	"spoilers[0].capability":            true, // agents/spoiler.go says 0.05, DefaultSpoilerParams 0.02
-}
+var knownDocDefaultMismatches = map[string]bool{}
 
 var docDefaultRe = regexp.MustCompile(`Default (-?[0-9][0-9.e+-]*|"[^"]*"|true|false)`)
 
