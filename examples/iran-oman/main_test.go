@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/examples/internal/smoke"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -17,7 +17,7 @@ import (
 // replications remain) and checks that the table, the summary and the
 // figures are written.
 func TestSmoke(t *testing.T) {
-	formats := smokeFormats(t)
+	formats := smoke.Formats(t)
 	dir := t.TempDir()
 	var out bytes.Buffer
 	if err := run([]string{"--reps", "12", "--seed", "3", "--workers", "2", "--out", dir}, &out); err != nil {
@@ -72,17 +72,4 @@ func TestScenario(t *testing.T) {
 	if got, want := sc.Parties[0].Negotiator.Deadline, sim.DefaultScenario().Parties[0].Negotiator.Deadline; got != want {
 		t.Errorf("deadline = %v, want the default %v", got, want)
 	}
-}
-
-// smokeFormats returns the figure formats the smoke test writes: all of
-// them, except under the race detector, where only SVG (the PNG
-// rasteriser alone takes over ten seconds there).
-func smokeFormats(t *testing.T) []string {
-	if !raceEnabled {
-		return figures.Formats
-	}
-	old := figures.Formats
-	figures.Formats = []string{"svg"}
-	t.Cleanup(func() { figures.Formats = old })
-	return figures.Formats
 }

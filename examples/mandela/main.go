@@ -27,7 +27,6 @@ import (
 	"text/tabwriter"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -209,7 +208,7 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 // release marked.
 func firstTalksFigure(dir string, study *sim.Study, curves []*metrics.SurvivalCurve) error {
 	labels := study.Labels()
-	p := newPlot("Round (weeks after late 1985)", "Share of replications with talks")
+	p := figures.NewPlot("Round (weeks after late 1985)", "Share of replications with talks")
 	p.Title.Text = "Time to first talks: a precondition blocks public talks"
 	horizon := float64(study.Arms[0].Scenario.Horizon)
 	for i, c := range curves {
@@ -251,7 +250,7 @@ func firstTalksFigure(dir string, study *sim.Study, curves []*metrics.SurvivalCu
 		}
 		for k := range lb.TextStyle {
 			lb.TextStyle[k].Color = grey
-			lb.TextStyle[k].Font = font.From(font.Font{Typeface: "Liberation", Variant: "Sans"}, 8)
+			lb.TextStyle[k].Font = p.X.Tick.Label.Font // the house tick font
 		}
 		p.Add(l, lb)
 	}
@@ -261,24 +260,6 @@ func firstTalksFigure(dir string, study *sim.Study, curves []*metrics.SurvivalCu
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Legend.YOffs = vg.Points(24)
 	return figures.Save(p, dir, "first-talks", studyout.Width, studyout.Height)
-}
-
-// newPlot returns a plot with the house typeface (Liberation Sans, as in
-// package figures) and a light grey grid.
-func newPlot(xLabel, yLabel string) *plot.Plot {
-	p := plot.New()
-	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
-	p.Title.TextStyle.Font = font.From(sans, 11)
-	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Label.TextStyle.Font = font.From(sans, 10)
-		ax.Tick.Label.Font = font.From(sans, 9)
-	}
-	p.Legend.TextStyle.Font = font.From(sans, 9)
-	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
-	g := plotter.NewGrid()
-	g.Vertical.Color, g.Horizontal.Color = color.Gray{Y: 0xDD}, color.Gray{Y: 0xDD}
-	p.Add(g)
-	return p
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -19,7 +19,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"image/color"
 	"io"
 	"math"
 	"os"
@@ -29,10 +28,6 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/metrics"
@@ -254,67 +249,26 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 // visible talks for each arm (points) with exact Poisson intervals
 // (whiskers).
 func attackFigure(dir string, cs []armCase) error {
-	pl := newPlot("", "Attacks per 100 rounds of talks")
+	pl := figures.NewPlot("", "Attacks per 100 rounds of talks")
 	pl.Title.Text = "Spoiler attacks before and after exposure"
 	for i, c := range cs {
 		dx := 0.12 * (float64(i) - float64(len(cs)-1)/2)
-		errs := &xyErrs{}
+		var pts []figures.Estimate
 		for j, r := range []rate{c.AttackRateSecret, c.AttackRateVisible} {
 			if r.Rounds == 0 {
 				continue
 			}
-			y := nz(r.Per100)
-			errs.XYs = append(errs.XYs, plotter.XY{X: float64(j) + dx, Y: y})
-			errs.YErrors = append(errs.YErrors, struct{ Low, High float64 }{y - nz(r.CI[0]), nz(r.CI[1]) - y})
+			pts = append(pts, figures.Estimate{X: float64(j), Y: nz(r.Per100), Lo: nz(r.CI[0]), Hi: nz(r.CI[1])})
 		}
-		if len(errs.XYs) == 0 {
-			continue
-		}
-		sc, err := plotter.NewScatter(errs.XYs)
-		if err != nil {
+		if err := figures.AddEstimates(pl, i, c.Label, pts, dx); err != nil {
 			return err
 		}
-		sc.GlyphStyle.Color = figures.SeriesColor(i)
-		sc.GlyphStyle.Radius = vg.Points(3)
-		sc.GlyphStyle.Shape = draw.CircleGlyph{}
-		eb, err := plotter.NewYErrorBars(errs)
-		if err != nil {
-			return err
-		}
-		eb.LineStyle.Color = figures.SeriesColor(i)
-		eb.LineStyle.Width = vg.Points(1.2)
-		pl.Add(eb, sc)
-		pl.Legend.Add(c.Label, sc)
 	}
 	pl.X.Min, pl.X.Max = -0.5, 1.5
 	pl.X.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "secret, unexposed"}, {Value: 1, Label: "visible (public or exposed)"}})
 	pl.Y.Min = 0
 	pl.Legend.Top, pl.Legend.Left = true, true
 	return figures.Save(pl, dir, "attack-rates", studyout.Width, studyout.Height)
-}
-
-// newPlot returns a plot with the house typeface (Liberation Sans, as in
-// package figures) and a light grey grid.
-func newPlot(xLabel, yLabel string) *plot.Plot {
-	p := plot.New()
-	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
-	p.Title.TextStyle.Font = font.From(sans, 11)
-	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Label.TextStyle.Font = font.From(sans, 10)
-		ax.Tick.Label.Font = font.From(sans, 9)
-	}
-	p.Legend.TextStyle.Font = font.From(sans, 9)
-	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
-	g := plotter.NewGrid()
-	g.Vertical.Color, g.Horizontal.Color = color.Gray{Y: 0xDD}, color.Gray{Y: 0xDD}
-	p.Add(g)
-	return p
-}
-
-// xyErrs is the input of plotter.NewYErrorBars.
-type xyErrs struct {
-	plotter.XYs
-	plotter.YErrors
 }
 
 // nz maps NaN to 0 for drawing.

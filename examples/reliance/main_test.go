@@ -6,12 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/backchannel-sim/backchannel/examples/internal/smoke"
 )
 
 // TestSmoke runs the study in-process with a few replications, three
 // levels and a short horizon, and checks that every table and figure is
 // written.
 func TestSmoke(t *testing.T) {
+	formats := smoke.Formats(t)
 	dir := t.TempDir()
 	var out bytes.Buffer
 	err := run([]string{"--reps", "16", "--levels", "3", "--horizon", "104", "--trace-reps", "8", "--seed", "7", "--workers", "2", "--out", dir}, &out)
@@ -25,7 +28,7 @@ func TestSmoke(t *testing.T) {
 	}
 	files := []string{"report.json", "reliance.csv", "paired.csv", "channel_yield.csv", "channel_returns.csv", "table.txt"}
 	for _, f := range []string{"shares", "early", "channels", "ratification", "incidence"} {
-		for _, ext := range []string{"png", "svg", "pdf"} {
+		for _, ext := range formats {
 			files = append(files, f+"."+ext)
 		}
 	}

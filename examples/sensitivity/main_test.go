@@ -7,11 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/backchannel-sim/backchannel/examples/internal/smoke"
 )
 
 // TestSmoke runs the study in-process on a small design with a short
 // horizon and checks that every table and figure is written.
 func TestSmoke(t *testing.T) {
+	formats := smoke.Formats(t)
 	dir := t.TempDir()
 	var out bytes.Buffer
 	err := run([]string{"--points", "13", "--reps", "4", "--horizon", "52", "--boot", "10", "--seed", "7", "--workers", "2", "--out", dir}, &out)
@@ -25,7 +28,7 @@ func TestSmoke(t *testing.T) {
 	}
 	files := []string{"table.txt", "points.csv", "sweep.csv", "coefficients.csv", "sensitivity.json"}
 	for _, f := range []string{"sensitivity", "scatter"} {
-		for _, ext := range []string{"png", "svg", "pdf"} {
+		for _, ext := range formats {
 			files = append(files, f+"."+ext)
 		}
 	}

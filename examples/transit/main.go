@@ -26,13 +26,10 @@ import (
 	"slices"
 	"text/tabwriter"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/backchannel-sim/backchannel/agents"
 	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
@@ -74,9 +71,12 @@ func run(args []string, stdout io.Writer) error {
 		return err
 	}
 	// A sensitivity arm, not a calibration: with the default bounded
-	// confidence (ε = 0.3) a constituency reaches consensus within weeks,
-	// so a vote is all or nothing. A divided membership (ε = 0.1: several
-	// opinion clusters persist) shows what a split electorate changes.
+	// confidence (ε = 0.15) the membership still gathers into one tight
+	// cluster (opinion SD about 0.045 by the vote), so almost every vote
+	// is near-unanimous one way or the other. A narrower bound (ε = 0.1)
+	// keeps the membership divided and shows what a split electorate
+	// changes (README: split votes rise from 3% to 85%; outcomes do not
+	// move).
 	divided := sc.Clone()
 	divided.Name = sc.Name + "-divided"
 	divided.Parties[union].Constituents.Epsilon = 0.1
@@ -131,107 +131,31 @@ func run(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// voteRecord is one ratification vote as an observer can reconstruct it.
+// voteRecord is one ratification vote as the library reports it to an
+// observer (sim.Snapshot.Vote).
 type voteRecord struct {
-	Rep    uint64 `json:"rep"`
-	Round  int    `json:"round"`
-	Secret bool   `json:"secret"` // the deal was sprung from a secret table
-	Passed bool   `json:"passed"`
-	// Support is each side's share of constituents who accept the deal at
-	// their acceptance bar *before* the day-of-vote mood shock, and
-	// Critical the mood shock (in share units; the shock is normal with
-	// standard deviation ratification.vote_noise) each side needs to reach
-	// its threshold: the vote passes iff the shock is at least
-	// max(Critical).
-	Support  [2]float64 `json:"support"`
-	Critical [2]float64 `json:"critical"`
-}
-
-// tap wraps the default Deffuant dynamics and keeps the opinion slice it
-// is stepped with, so that the observer can read the constituents'
-// opinions. It draws exactly what the default draws: watching changes
-// nothing.
-type tap struct {
-	agents.Deffuant
-	x []float64
-}
-
-func (t *tap) Step(x []float64, rng *rand.Rand) {
-	t.x = x
-	t.Deffuant.Step(x, rng)
+	Rep   uint64 `json:"rep"`
+	Round int    `json:"round"`
+	sim.Vote
 }
 
 // voter runs replications of one arm and records their votes.
-type voter struct {
-	sc   *sim.Scenario
-	rep  *sim.Replication
-	taps [2]*tap
-}
-
-func newVoter(arm sim.Arm) (*voter, error) {
-	r, err := sim.NewReplication(arm.Scenario, arm.Policy)
-	if err != nil {
-		return nil, err
-	}
-	v := &voter{sc: arm.Scenario, rep: r}
-	r.SetHooks(sim.Hooks{Opinion: func(party int, p *agents.ConstituencyParams) agents.OpinionDynamics {
-		v.taps[party] = &tap{Deffuant: agents.Deffuant{Epsilon: p.Epsilon, Mu: p.Mu, Rate: p.Rate}}
-		return v.taps[party]
-	}})
-	return v, nil
-}
+type voter struct{ rep *sim.Replication }
 
 // Replicate implements sim.Replicator.
 func (v *voter) Replicate(i uint64, rng *rand.Rand) ([]voteRecord, error) {
 	var out []voteRecord
-	var snap sim.Snapshot
-	obs := sim.ObserverFunc(func(s *sim.Snapshot) { snap = *s })
-	v.rep.Reset(rng)
-	prev := v.rep.Outcome()
-	for done := false; !done; {
-		done = v.rep.Step(obs)
-		o := v.rep.Outcome()
-		nVotes := o.SecretVotes + o.PublicVotes
-		if nVotes > prev.SecretVotes+prev.PublicVotes {
-			out = append(out, v.reconstruct(i, &snap, o.SecretVotes > prev.SecretVotes, o.FailedRatifications == prev.FailedRatifications))
+	v.rep.Run(rng, sim.ObserverFunc(func(s *sim.Snapshot) {
+		if s.Vote.Held {
+			out = append(out, voteRecord{Rep: i, Round: s.Round, Vote: s.Vote})
 		}
-		prev = o
-	}
+	}))
 	return out, nil
 }
 
-// reconstruct computes each side's support at the vote from the state the
-// vote saw (sim/replication.go, vote): constituent j of side i accepts iff
-// x_j ≤ s_i + mood + ψ·p_i + w·(app_i − ½) − χ·secret·(1 − p_i).
-func (v *voter) reconstruct(i uint64, s *sim.Snapshot, secret, passed bool) voteRecord {
-	rp := &v.sc.Ratification
-	s0, s1 := s.Stated[0], s.Stated[1]
-	shareA := s0 + (1-s0-s1)/2
-	r := voteRecord{Rep: i, Round: s.Round, Secret: secret, Passed: passed}
-	for side := range 2 {
-		share := shareA
-		if side == 1 {
-			share = 1 - shareA
-		}
-		bar := share + rp.PrepBonus*s.Preparedness[side] + rp.ApprovalWeight*(s.Approval[side]-0.5)
-		if secret {
-			bar -= rp.SurprisePenalty * (1 - s.Preparedness[side])
-		}
-		x := slices.Clone(v.taps[side].x)
-		slices.Sort(x)
-		n := len(x)
-		k, _ := slices.BinarySearch(x, math.Nextafter(bar, math.Inf(1)))
-		r.Support[side] = float64(k) / float64(n)
-		// The smallest bar shift that makes ⌈θ·n⌉ constituents accept.
-		need := int(math.Ceil(v.sc.Parties[side].RatifyThreshold * float64(n)))
-		if need < 1 {
-			r.Critical[side] = math.Inf(-1)
-		} else {
-			r.Critical[side] = x[need-1] - bar
-		}
-	}
-	return r
-}
+// critical is the mood shock the vote needed to pass: both sides accept
+// iff Mood ≥ max(Critical).
+func (v *voteRecord) critical() float64 { return max(v.Critical[0], v.Critical[1]) }
 
 // votes is a sim.Summary that keeps every vote in replication order.
 type votes struct{ v []voteRecord }
@@ -242,7 +166,10 @@ func (s *votes) Reset()                       { s.v = s.v[:0] }
 
 func recordVotes(arm sim.Arm, cfg sim.RunConfig) ([]voteRecord, error) {
 	res, err := sim.Run(context.Background(), cfg,
-		func() (sim.Replicator[[]voteRecord], error) { return newVoter(arm) },
+		func() (sim.Replicator[[]voteRecord], error) {
+			r, err := sim.NewReplication(arm.Scenario, arm.Policy)
+			return &voter{rep: r}, err
+		},
 		func() *votes { return &votes{} })
 	if err != nil {
 		return nil, err
@@ -257,36 +184,52 @@ type armCase struct {
 	// Votes held, and the share that failed (on at least one side).
 	Votes        int          `json:"votes"`
 	FailedVotes  sim.Estimate `json:"failed_votes"`
-	UnionFailed  sim.Estimate `json:"union_failed"` // failed votes in which the union side was short (before the shock)
+	UnionFailed  sim.Estimate `json:"union_failed"` // failed votes the union rejected
 	SecondVote   sim.Estimate `json:"second_vote"`  // breakthroughs that passed only after a failed vote
 	AnyFailed    sim.Estimate `json:"any_failed"`   // replications with at least one failed vote
 	Breakthrough sim.Estimate `json:"breakthrough"`
-	// Union support before the day-of-vote shock: quantiles over votes
-	// (10%, 50%, 90%), and the share of votes within 1 and 5 points of the
-	// threshold.
+	// Union support at the vote (mood included, as counted): quantiles
+	// over votes (10%, 50%, 90%), the share of votes within 1 and 5 points
+	// of the threshold, and the share of split votes (support between 5%
+	// and 95%: neither a consensus for nor against).
 	UnionSupport [3]sim.Num   `json:"union_support_q10_q50_q90"`
 	Within1pt    sim.Estimate `json:"within_1pt"`
 	Within5pt    sim.Estimate `json:"within_5pt"`
-	// Share of votes decided by the day-of-vote shock: the critical shock
-	// lies within one standard deviation of zero, so the pass probability
-	// given the state was between 16% and 84%.
+	SplitVotes   sim.Estimate `json:"split_votes"`
+	// Share of votes decided by the day-of-vote shock: the critical mood
+	// (sim.Vote.Critical, the larger of the two sides') lies within one
+	// standard deviation of zero, so the pass probability given the state
+	// was between 16% and 84%.
 	CloseCall sim.Estimate `json:"close_call"`
+	// Polarisation of the union's membership (SD of opinions) at the end
+	// of each replication: quantiles (10%, 50%, 90%).
+	UnionPolarisation [3]sim.Num `json:"union_polarisation_q10_q50_q90"`
 	// Rounds from a failed vote to the next vote, median over such pairs.
 	GapToNextVote [3]sim.Num `json:"gap_to_next_vote"`
-	// Consistency of the reconstruction: votes whose outcome contradicts
-	// the reconstructed critical shock by more than 4 standard deviations
-	// of the vote noise (should be 0).
-	Contradictions int `json:"contradictions"`
+	// Votes whose fields disagree with each other (Passed against
+	// Mood ≥ max Critical, or against Support ≥ threshold on both
+	// sides): 0 unless the library is inconsistent.
+	Inconsistent int `json:"inconsistent"`
+}
+
+// consistent reports whether a vote's fields agree with each other as
+// sim.Vote documents them.
+func (v *voteRecord) consistent(thr [2]float64) bool {
+	bySupport := v.Support[0] >= thr[0] && v.Support[1] >= thr[1]
+	return v.Passed == (v.Mood >= v.critical()) && v.Passed == bySupport
 }
 
 func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) []armCase {
 	labels := study.Labels()
 	var out []armCase
 	for a := range study.Arms {
+		sc := study.Arms[a].Scenario
 		ac := armCase{Label: labels[a], N: len(res.Outcomes)}
 		anyFail, second, breaks := 0, 0, 0
+		var pol []float64
 		for _, ro := range res.Outcomes {
 			o := ro.Arms[a]
+			pol = append(pol, o.Polarisation[union])
 			if o.FailedRatifications > 0 {
 				anyFail++
 			}
@@ -298,23 +241,28 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) [
 			}
 		}
 		ac.AnyFailed, ac.Breakthrough, ac.SecondVote = proportion(anyFail, ac.N), proportion(breaks, ac.N), proportion(second, breaks)
+		ac.UnionPolarisation = quantiles(pol)
 		vs := votes[a]
 		ac.Votes = len(vs)
-		failed, unionShort, w1, w5, close := 0, 0, 0, 0, 0
+		failed, unionNo, w1, w5, split, close := 0, 0, 0, 0, 0, 0
 		var sup, gaps []float64
-		noise := study.Arms[a].Scenario.Ratification.VoteNoise
-		thr := study.Arms[a].Scenario.Parties[union].RatifyThreshold
+		noise := sc.Ratification.VoteNoise
+		thrs := [2]float64{sc.Parties[0].RatifyThreshold, sc.Parties[1].RatifyThreshold}
+		thr := thrs[union]
 		for k, v := range vs {
+			if !v.consistent(thrs) {
+				ac.Inconsistent++
+			}
+			u := v.Support[union]
 			if !v.Passed {
 				failed++
-				if v.Support[union] < thr {
-					unionShort++
+				if u < thr {
+					unionNo++
 				}
 				if k+1 < len(vs) && vs[k+1].Rep == v.Rep {
 					gaps = append(gaps, float64(vs[k+1].Round-v.Round))
 				}
 			}
-			u := v.Support[union]
 			sup = append(sup, u)
 			if math.Abs(u-thr) <= 0.01 {
 				w1++
@@ -322,17 +270,17 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) [
 			if math.Abs(u-thr) <= 0.05 {
 				w5++
 			}
-			crit := math.Max(v.Critical[0], v.Critical[1])
-			if math.Abs(crit) <= noise {
-				close++
+			if u > 0.05 && u < 0.95 {
+				split++
 			}
-			if (v.Passed && crit > 4*noise) || (!v.Passed && crit < -4*noise) {
-				ac.Contradictions++
+			if math.Abs(v.critical()) <= noise {
+				close++
 			}
 		}
 		ac.FailedVotes = proportion(failed, len(vs))
-		ac.UnionFailed = proportion(unionShort, failed)
+		ac.UnionFailed = proportion(unionNo, failed)
 		ac.Within1pt, ac.Within5pt = proportion(w1, len(vs)), proportion(w5, len(vs))
+		ac.SplitVotes = proportion(split, len(vs))
 		ac.CloseCall = proportion(close, len(vs))
 		ac.UnionSupport = quantiles(sup)
 		ac.GapToNextVote = medianCI(gaps)
@@ -363,28 +311,37 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	fmt.Fprintf(w, "\nagainst the record (union vote 20 Jan 2006: %d yes, %d no = %.2f%% yes, a margin of %.2f points; approved ~%d weeks later)\n\n",
 		recordYes, recordNo, 100*rec, 100*(rec-0.5), recordGapRounds)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "arm\tvotes\tfailed votes\treplications with a failed vote\tdeals passed only at a later vote\tunion support before the shock (10/50/90%)\tunion within 1 pt\twithin 5 pts\tdecided by the shock (±1 sd)\tweeks failed → next vote\t")
+	fmt.Fprintln(tw, "arm\tvotes\tfailed votes\tunion rejected (of failed)\treplications with a failed vote\tdeals passed only at a later vote\tweeks failed → next vote\t")
 	for _, c := range cs {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Label, c.Votes,
-			fmtEst(c.FailedVotes), fmtEst(c.AnyFailed), fmtEst(c.SecondVote),
-			fmtQuantiles(c.UnionSupport), fmtEst(c.Within1pt), fmtEst(c.Within5pt), fmtEst(c.CloseCall), fmtTriple(c.GapToNextVote, "%.0f"))
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", c.Label, c.Votes,
+			fmtEst(c.FailedVotes), fmtEst(c.UnionFailed), fmtEst(c.AnyFailed), fmtEst(c.SecondVote), fmtTriple(c.GapToNextVote, "%.0f"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "(%d replications per arm; 95%% intervals; support reconstructed by an observer, contradictions:", cs[0].N)
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "arm\tunion support at the vote (10/50/90%)\tsplit votes (5-95%)\tunion within 1 pt\twithin 5 pts\tdecided by the shock (±1 sd)\tunion polarisation at the end (10/50/90%)\t")
 	for _, c := range cs {
-		fmt.Fprintf(w, " %d", c.Contradictions)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Label,
+			fmtQuantiles(c.UnionSupport), fmtEst(c.SplitVotes), fmtEst(c.Within1pt), fmtEst(c.Within5pt), fmtEst(c.CloseCall), fmtQuantiles(c.UnionPolarisation))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "(%d replications per arm; 95%% intervals; votes from sim.Snapshot.Vote; votes whose fields disagree:", cs[0].N)
+	for _, c := range cs {
+		fmt.Fprintf(w, " %d", c.Inconsistent)
 	}
 	fmt.Fprintln(w, ")")
 	return nil
 }
 
 // supportFigure draws, for two arms, the distribution of the union's
-// support before the day-of-vote shock over all votes (share of votes per
+// support at the vote (mood included) over all votes (share of votes per
 // bin of two points, as step lines), with the record marked.
 func supportFigure(dir string, a, b []voteRecord, la, lb string) error {
-	p := newPlot("Union members accepting the deal, before the day-of-vote shock", "Share of votes")
+	p := figures.NewPlot("Union members accepting the deal at the vote", "Share of votes")
 	p.Title.Text = "Union support at ratification votes"
 	const bins = 50
 	ymax := 0.0
@@ -429,24 +386,6 @@ func supportFigure(dir string, a, b []voteRecord, la, lb string) error {
 	return figures.Save(p, dir, "union-support", studyout.Width, studyout.Height)
 }
 
-// newPlot returns a plot with the house typeface (Liberation Sans, as in
-// package figures) and a light grey grid.
-func newPlot(xLabel, yLabel string) *plot.Plot {
-	p := plot.New()
-	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
-	p.Title.TextStyle.Font = font.From(sans, 11)
-	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Label.TextStyle.Font = font.From(sans, 10)
-		ax.Tick.Label.Font = font.From(sans, 9)
-	}
-	p.Legend.TextStyle.Font = font.From(sans, 9)
-	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
-	g := plotter.NewGrid()
-	g.Vertical.Color, g.Horizontal.Color = color.Gray{Y: 0xDD}, color.Gray{Y: 0xDD}
-	p.Add(g)
-	return p
-}
-
 func writeJSON(w io.Writer, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
@@ -454,14 +393,6 @@ func writeJSON(w io.Writer, v any) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
-}
-
-func mean(m *metrics.Moments) sim.MeanEstimate {
-	e := sim.MeanEstimate{Mean: sim.Num(m.Mean()), SE: sim.Num(m.SE()), N: m.N(), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
-	if iv, err := m.Interval(0.95); err == nil {
-		e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
-	}
-	return e
 }
 
 func proportion(k, n int) sim.Estimate {
