@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -37,7 +36,19 @@ over a policy parameter (policy.reliance, policy.switch_trust).
 Each point runs --reps replications with its own seed stream (StreamSeed(seed,
 point)). Writes sweep.csv and figures to --out: shares of each outcome
 against the parameter (one parameter), or a heat map of the breakthrough
-probability (two parameters on a grid). Prints a table on stdout.
+probability (two parameters on a grid). Prints a table on stdout. There is
+no JSON summary of a sweep: sweep.csv is its data file.
+
+Sharded sweeps (shards split the design points; every point keeps its seed
+stream, so results do not depend on the shard layout):
+  --shard I/N --save FILE   run only the points sim.ShardRange(I, N, points) and
+                            save them (backchannel.sweep-partial/v1); no table, no --out
+  --shard auto --save FILE  shard from SLURM_ARRAY_TASK_ID/_MIN/_COUNT (Slurm) or
+                            JOB_COMPLETION_INDEX with --shard-count N (Kubernetes);
+                            BACKCHANNEL_SHARDS, if set, is the shard count
+  --save FILE (no --shard)  also save the whole finished sweep as one such file
+Combine the shards with "backchannel merge [--out DIR] FILE...": the same table,
+sweep.csv and figures as the sweep in one process.
 `
 
 // paramList is a repeatable --param flag.
@@ -53,6 +64,10 @@ func (c *cli) sweepCmd(args []string) error {
 	var params paramList
 	fs.Var(&params, "param", "swept parameter `FIELD=FROM:TO:STEP` (grid) or FIELD=FROM:TO (--lhs), repeatable")
 	lhs := fs.Int("lhs", 0, "Latin hypercube design of `N` points instead of a grid")
+	var o runOpts
+	fs.StringVar(&o.shard, "shard", "", "run only shard `I/N` (0 ≤ I < N) of the design points, or \"auto\" (Slurm array / Kubernetes indexed job); needs --save")
+	fs.IntVar(&o.shardCount, "shard-count", 0, "number of shards `N` for --shard I or --shard auto (default: BACKCHANNEL_SHARDS, else SLURM_ARRAY_TASK_COUNT)")
+	fs.StringVar(&o.save, "save", "", "write the finished points to `FILE` (backchannel.sweep-partial/v1) for \"backchannel merge\"")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -80,9 +95,12 @@ func (c *cli) sweepCmd(args []string) error {
 	if len(f.policies) == 1 {
 		base.Policy = f.policies[0]
 	}
-	d, err := sweepDesign(params, *lhs, f.seed)
+	spec, d, err := sweepDesign(params, *lhs, f.seed)
 	if err != nil {
 		return err
+	}
+	if o.sharded() {
+		return c.sweepShard(&f, &o, base, spec, d)
 	}
 	cfg := sim.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize}
 	bar := c.progressFunc(&f, "replications")
@@ -106,9 +124,78 @@ func (c *cli) sweepCmd(args []string) error {
 		return werr
 	}
 	if err != nil {
+		if o.save != "" {
+			fmt.Fprintf(c.stderr, "backchannel: sweep interrupted: %s not written (a sweep file holds only finished sweeps)\n", o.save)
+		}
 		return fmt.Errorf("%w: %d of %d design points finished; partial results written: %v", errInterrupted, completePoints(points), len(d.Points), err)
 	}
+	if o.save != "" {
+		return sim.SaveSweepFile(o.save, c.sweepPart(&f, base, spec, d, 0, len(d.Points), points))
+	}
 	return nil
+}
+
+// sweepPart is the part of a sweep holding points [lo, hi).
+func (c *cli) sweepPart(f *runFlags, base sim.Arm, spec sim.SweepSpec, d *sim.Design[sim.Arm], lo, hi int, points []sim.SweepPoint) *sim.SweepPart {
+	return &sim.SweepPart{Base: base, Spec: spec, Design: d, Seed: f.seed, Replications: f.reps, BlockSize: f.blockSize,
+		Lo: lo, Hi: hi, Points: points, ModelVersion: sim.ModelVersion}
+}
+
+// sweepShard runs shard I of N of the design points and saves them to
+// --save. It writes no table and no output directory: "backchannel merge"
+// does, from all the shards. A shard with no points (N > points) writes a
+// valid file holding none. An interrupted shard writes nothing.
+func (c *cli) sweepShard(f *runFlags, o *runOpts, base sim.Arm, spec sim.SweepSpec, d *sim.Design[sim.Arm]) error {
+	if o.save == "" {
+		return usagef("--shard needs --save FILE (the shard's points, for backchannel merge)")
+	}
+	i, n, err := c.resolveShard(o)
+	if err != nil {
+		return err
+	}
+	// Every shard checks every point, so an invalid design fails all
+	// shards alike, not only the one holding the bad point.
+	if err := sim.ValidateSweep(d, base); err != nil {
+		return sweepRunError(err)
+	}
+	start, count := sim.ShardRange(i, n, len(d.Points))
+	lo, hi := int(start), int(start)+count
+	cfg := sim.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize}
+	bar := c.progressFunc(f, "replications")
+	cfg.Progress = bar.update
+	t0 := c.now()
+	points, err := sim.RunSweepRange(c.ctx, cfg, d, base, lo, hi)
+	bar.finish()
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("%w: shard %d/%d: %d of %d design points finished; %s not written (rerun the shard)",
+				errInterrupted, i, n, completePoints(points), count, o.save)
+		}
+		return sweepRunError(err)
+	}
+	done := 0
+	for _, p := range points {
+		done += p.Result.Done
+	}
+	c.timing(f, t0, done, 1)
+	part := c.sweepPart(f, base, spec, d, lo, hi, points)
+	part.Shard, part.Shards = i, n
+	if err := sim.SaveSweepFile(o.save, part); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "backchannel: shard %d/%d: design points [%d,%d) of %d, %d replications each -> %s\n",
+		i, n, lo, hi, len(d.Points), f.reps, o.save)
+	return nil
+}
+
+// sweepRunError turns a design value outside a field's allowed range into
+// a usage error.
+func sweepRunError(err error) error {
+	var fe *check.FieldError
+	if errors.As(err, &fe) {
+		return usageError{err}
+	}
+	return err
 }
 
 func completePoints(points []sim.SweepPoint) int {
@@ -121,14 +208,15 @@ func completePoints(points []sim.SweepPoint) int {
 	return n
 }
 
-// sweepDesign builds the grid or Latin hypercube from the --param flags.
-func sweepDesign(specs []string, lhs int, seed uint64) (*sim.Design[sim.Arm], error) {
-	var params []sim.Param[sim.Arm]
+// sweepDesign builds the grid or Latin hypercube from the --param flags,
+// and its spec (from which "merge" rebuilds it).
+func sweepDesign(specs []string, lhs int, seed uint64) (sim.SweepSpec, *sim.Design[sim.Arm], error) {
+	var sp sim.SweepSpec
 	var levels []int
 	for _, spec := range specs {
 		name, rng, ok := strings.Cut(spec, "=")
 		if !ok {
-			return nil, usagef("--param %q: want FIELD=FROM:TO:STEP", spec)
+			return sp, nil, usagef("--param %q: want FIELD=FROM:TO:STEP", spec)
 		}
 		parts := strings.Split(rng, ":")
 		want := 3
@@ -137,59 +225,53 @@ func sweepDesign(specs []string, lhs int, seed uint64) (*sim.Design[sim.Arm], er
 		}
 		if len(parts) != want {
 			if lhs > 0 {
-				return nil, usagef("--param %q: with --lhs want FIELD=FROM:TO", spec)
+				return sp, nil, usagef("--param %q: with --lhs want FIELD=FROM:TO", spec)
 			}
-			return nil, usagef("--param %q: want FIELD=FROM:TO:STEP", spec)
+			return sp, nil, usagef("--param %q: want FIELD=FROM:TO:STEP", spec)
 		}
 		var x [3]float64
 		for i, s := range parts {
 			v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, usagef("--param %q: %q is not a finite number", spec, s)
+				return sp, nil, usagef("--param %q: %q is not a finite number", spec, s)
 			}
 			x[i] = v
 		}
 		from, to := x[0], x[1]
 		if to < from {
-			return nil, usagef("--param %q: TO (%g) < FROM (%g)", spec, to, from)
+			return sp, nil, usagef("--param %q: TO (%g) < FROM (%g)", spec, to, from)
 		}
-		p, err := sim.SweepParam(name, from, to)
-		if err != nil {
-			return nil, usageError{err}
+		if _, err := sim.SweepParam(name, from, to); err != nil {
+			return sp, nil, usageError{err}
 		}
 		if lhs == 0 {
 			step := x[2]
 			if !(step > 0) {
-				return nil, usagef("--param %q: STEP = %g: must be > 0", spec, step)
+				return sp, nil, usagef("--param %q: STEP = %g: must be > 0", spec, step)
 			}
 			n := math.Round((to-from)/step) + 1
 			if math.Abs(from+(n-1)*step-to) > 1e-9*math.Max(1, math.Abs(to)) {
-				return nil, usagef("--param %q: TO−FROM = %g is not a multiple of STEP = %g", spec, to-from, step)
+				return sp, nil, usagef("--param %q: TO−FROM = %g is not a multiple of STEP = %g", spec, to-from, step)
 			}
 			if n > 10000 {
-				return nil, usagef("--param %q: %g levels; at most 10000", spec, n)
+				return sp, nil, usagef("--param %q: %g levels; at most 10000", spec, n)
 			}
 			levels = append(levels, int(n))
 		}
-		params = append(params, p)
+		sp.Params = append(sp.Params, sim.SweepParamSpec{Name: name, From: from, To: to})
 	}
-	var d *sim.Design[sim.Arm]
-	var err error
 	if lhs > 0 {
-		d, err = sim.LatinHypercube(lhs, params, lhsRand(seed))
+		sp.LHS = lhs
 	} else {
-		d, err = sim.Grid(params, levels)
+		sp.Levels = levels
 	}
+	// A Latin hypercube draws from sim.SweepLHSRand(seed): replication 0
+	// of the stream StreamSeed(seed, 2⁶⁴−1), which no design point uses.
+	d, err := sp.Design(seed)
 	if err != nil {
-		return nil, usageError{err}
+		return sp, nil, usageError{err}
 	}
-	return d, nil
-}
-
-// lhsRand is the generator of the Latin hypercube design: replication 0 of
-// the stream StreamSeed(seed, 2⁶⁴−1), which no design point uses.
-func lhsRand(seed uint64) *rand.Rand {
-	return sim.ReplicationRand(sim.StreamSeed(seed, math.MaxUint64), 0)
+	return sp, d, nil
 }
 
 // sweepOutputs prints the table and writes sweep.csv and the figures.

@@ -1,0 +1,674 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// SweepPartialSchema names the format of a sweep's partial-result file
+// (docs/OUTPUTS.md): the design points of one shard of a sweep, each with
+// its exact result, so that shards merge into the single-process sweep.
+const SweepPartialSchema = "backchannel.sweep-partial/v1"
+
+// SweepParamSpec is one swept parameter as given to SweepParam: a
+// scenario field or policy parameter and its range [From, To].
+type SweepParamSpec struct {
+	Name     string
+	From, To float64
+}
+
+// SweepSpec describes the design of a sweep so that it can be rebuilt:
+// a full-factorial grid with Levels[i] levels of Params[i], or (LHS > 0,
+// Levels empty) a Latin hypercube of LHS points drawn from
+// SweepLHSRand(seed).
+type SweepSpec struct {
+	Params []SweepParamSpec
+	Levels []int
+	LHS    int
+}
+
+// SweepLHSRand returns the generator of a sweep's Latin hypercube:
+// replication 0 of the stream StreamSeed(seed, 2⁶⁴−1), which no design
+// point uses.
+func SweepLHSRand(seed uint64) *rand.Rand {
+	return ReplicationRand(StreamSeed(seed, math.MaxUint64), 0)
+}
+
+// Design builds the design the spec describes, with master seed seed
+// (used only by a Latin hypercube).
+func (sp SweepSpec) Design(seed uint64) (*Design[Arm], error) {
+	var params []Param[Arm]
+	for _, ps := range sp.Params {
+		p, err := SweepParam(ps.Name, ps.From, ps.To)
+		if err != nil {
+			return nil, err
+		}
+		params = append(params, p)
+	}
+	switch {
+	case sp.LHS > 0 && len(sp.Levels) == 0:
+		return LatinHypercube(sp.LHS, params, SweepLHSRand(seed))
+	case sp.LHS == 0:
+		return Grid(params, sp.Levels)
+	}
+	return nil, fmt.Errorf("sim: sweep spec: both a Latin hypercube (%d points) and grid levels %v", sp.LHS, sp.Levels)
+}
+
+// sweepBase returns base as RunSweep runs it: the policy set (the
+// scenario's if nil) and the label set (the policy's name if empty).
+func sweepBase(base Arm) (Arm, error) {
+	if base.Scenario == nil {
+		return base, errors.New("sim: sweep: base arm has no scenario")
+	}
+	if base.Policy == nil {
+		p, err := ParsePolicy(base.Scenario.Policy)
+		if err != nil {
+			return base, err
+		}
+		base.Policy = p
+	}
+	if base.Label == "" {
+		base.Label = base.Policy.Name()
+	}
+	return base, nil
+}
+
+// ValidateSweep applies and validates every point of d on base, as
+// RunSweep would before running it, and returns the first invalid point's
+// error (wrapping a *check.FieldError for a value outside a field's
+// allowed range), so that every shard of a sweep fails the same way.
+func ValidateSweep(d *Design[Arm], base Arm) error {
+	for j := range d.Points {
+		a, err := d.Apply(j, base)
+		if err != nil {
+			return err
+		}
+		if err := (&Study{Arms: []Arm{a}}).Validate(); err != nil {
+			return fmt.Errorf("sim: design point %d: %w", j, err)
+		}
+	}
+	return nil
+}
+
+// RunSweepRange runs the design points [lo, hi) of d exactly as RunSweep
+// runs them (point j with the seed StreamSeed(cfg.Seed, j) and the same
+// replicators and summaries), so that the points of a shard equal those
+// of the whole sweep. cfg.Progress counts replications over the range.
+// If ctx is cancelled it returns the finished points and the partial one
+// with an error wrapping ctx.Err().
+func RunSweepRange(ctx context.Context, cfg RunConfig, d *Design[Arm], base Arm, lo, hi int) ([]SweepPoint, error) {
+	if lo < 0 || hi < lo || hi > len(d.Points) {
+		return nil, fmt.Errorf("sim: RunSweepRange: points [%d,%d) outside the design's %d", lo, hi, len(d.Points))
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	base, err := sweepBase(base)
+	if err != nil {
+		return nil, err
+	}
+	proto := &Study{Arms: []Arm{base}}
+	out := make([]SweepPoint, 0, hi-lo)
+	progress := cfg.Progress
+	total := cfg.Replications * (hi - lo)
+	for j := lo; j < hi; j++ {
+		if err := ctx.Err(); err != nil {
+			return out, fmt.Errorf("sim: design stopped before point %d of %d: %w", j, len(d.Points), err)
+		}
+		params, err := d.Apply(j, base)
+		if err != nil {
+			return out, err
+		}
+		s := &Study{Arms: []Arm{params}}
+		if err := s.Validate(); err != nil {
+			return out, fmt.Errorf("sim: design point %d: %w", j, err)
+		}
+		pcfg := cfg
+		pcfg.Seed = StreamSeed(cfg.Seed, uint64(j))
+		if progress != nil {
+			off := (j - lo) * cfg.Replications
+			pcfg.Progress = func(done, _ int) { progress(off+done, total) }
+		}
+		res, err := Run(ctx, pcfg, func() (Replicator[RepOutcome], error) { return s.newReplicator(false) }, proto.NewStudySummary)
+		if res != nil {
+			out = append(out, SweepPoint{Index: j, Values: d.Points[j], Params: params, Result: res})
+		}
+		if err != nil {
+			return out, fmt.Errorf("sim: design point %d: %w", j, err)
+		}
+	}
+	return out, nil
+}
+
+// SweepPart is the result of part of a sweep: the design points [Lo, Hi)
+// of a shard (or all of them), with what is needed to check it against
+// the other parts and to rebuild the design without the command's flags.
+type SweepPart struct {
+	// Base is the arm every point starts from (RunSweep's base).
+	Base Arm
+	// Spec describes the design; Design is the design it builds.
+	Spec   SweepSpec
+	Design *Design[Arm]
+	// Seed, Replications and BlockSize are the master seed, the
+	// replications per point and the block size.
+	Seed         uint64
+	Replications int
+	BlockSize    int
+	// Lo and Hi are the design points the part holds, [Lo, Hi); Points
+	// holds them in index order, every one complete.
+	Lo, Hi int
+	Points []SweepPoint
+	// Shard and Shards say which shard of how many the part is
+	// (informational; Shards is 0 for a whole sweep).
+	Shard, Shards int
+	// ModelVersion is the version of the model that produced the part.
+	ModelVersion string
+	// Source names the part in error messages, for example its file name.
+	Source string
+}
+
+func (p *SweepPart) name(i int) string {
+	if p.Source != "" {
+		return p.Source
+	}
+	return fmt.Sprintf("part %d", i)
+}
+
+// Wire types of the sweep file.
+
+type sweepParamWire struct {
+	Name string  `json:"name"`
+	From float64 `json:"from"`
+	To   float64 `json:"to"`
+}
+
+type sweepDesignWire struct {
+	Label    string           `json:"label"`
+	Policy   string           `json:"policy"`
+	Scenario json.RawMessage  `json:"scenario"`
+	Params   []sweepParamWire `json:"params"`
+	Levels   []int            `json:"levels"`
+	LHS      int              `json:"lhs"`
+	Points   [][]float64      `json:"points"`
+}
+
+// sweepHashWire is what the design hash covers.
+type sweepHashWire struct {
+	Design       sweepDesignWire `json:"design"`
+	Seed         uint64          `json:"seed"`
+	Replications int             `json:"replications"`
+	BlockSize    int             `json:"block_size"`
+}
+
+type sweepPointWire struct {
+	Index  int             `json:"index"`
+	Values []float64       `json:"values"`
+	Result json.RawMessage `json:"result"`
+}
+
+type sweepBody struct {
+	ModelVersion string           `json:"model_version"`
+	DesignHash   string           `json:"design_hash"`
+	Design       sweepDesignWire  `json:"design"`
+	Seed         uint64           `json:"seed"`
+	Replications int              `json:"replications"`
+	BlockSize    int              `json:"block_size"`
+	Shard        *shardWire       `json:"shard,omitempty"`
+	Range        rangeWire        `json:"range"`
+	Points       []sweepPointWire `json:"points"`
+}
+
+func sweepDesignToWire(base Arm, sp SweepSpec, d *Design[Arm]) (sweepDesignWire, error) {
+	base, err := sweepBase(base)
+	if err != nil {
+		return sweepDesignWire{}, err
+	}
+	name := base.Policy.Name()
+	if p, err := ParsePolicy(name); err != nil || p.Name() != name {
+		return sweepDesignWire{}, fmt.Errorf("sim: sweep policy %q cannot be saved: only built-in policies (ParsePolicy) can", name)
+	}
+	sc, err := json.Marshal(base.Scenario)
+	if err != nil {
+		return sweepDesignWire{}, err
+	}
+	w := sweepDesignWire{Label: base.Label, Policy: name, Scenario: sc, Params: []sweepParamWire{},
+		Levels: append([]int{}, sp.Levels...), LHS: sp.LHS, Points: d.Points}
+	for _, p := range sp.Params {
+		w.Params = append(w.Params, sweepParamWire{Name: p.Name, From: p.From, To: p.To})
+	}
+	if w.Points == nil {
+		w.Points = [][]float64{}
+	}
+	return w, nil
+}
+
+func sweepHash(dw sweepDesignWire, seed uint64, reps, blockSize int) (string, error) {
+	b, err := json.Marshal(sweepHashWire{Design: dw, Seed: seed, Replications: reps, BlockSize: blockSize})
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// SweepDesignHash returns the SHA-256, in hex, of the canonical JSON of
+// what determines a sweep's results: the base arm (full scenario, policy,
+// label), the parameter specs, the grid levels or the Latin hypercube size,
+// the design points, the master seed (which also seeds the Latin
+// hypercube), the replications per point and the block size.
+func SweepDesignHash(p *SweepPart) (string, error) {
+	dw, err := sweepDesignToWire(p.Base, p.Spec, p.Design)
+	if err != nil {
+		return "", err
+	}
+	return sweepHash(dw, p.Seed, p.Replications, p.BlockSize)
+}
+
+// SaveSweepResult writes p as a sweep partial-result file
+// (SweepPartialSchema): {"schema", "sha256", "body"} as in PartialSchema,
+// where the body holds the model version, the design hash, the design
+// (base arm, parameter specs, levels or Latin hypercube size, points), the
+// seed, the replications per point, the block size, the shard, the range
+// of points and every point held: its index, its values and its exact
+// result as a complete PartialSchema object (the one-arm study of the
+// point, its replications [0, Replications) with seed
+// StreamSeed(Seed, index)).
+func SaveSweepResult(w io.Writer, p *SweepPart) error {
+	body, err := encodeSweepBody(p)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "{\"schema\":%q,\"sha256\":%q,\"body\":", SweepPartialSchema, hex.EncodeToString(sum[:]))
+	buf.Write(body)
+	buf.WriteString("}\n")
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func encodeSweepBody(p *SweepPart) ([]byte, error) {
+	if p.Design == nil {
+		return nil, errors.New("sim: save sweep: no design")
+	}
+	dw, err := sweepDesignToWire(p.Base, p.Spec, p.Design)
+	if err != nil {
+		return nil, err
+	}
+	hash, err := sweepHash(dw, p.Seed, p.Replications, p.BlockSize)
+	if err != nil {
+		return nil, err
+	}
+	if p.Lo < 0 || p.Hi < p.Lo || p.Hi > len(p.Design.Points) || len(p.Points) != p.Hi-p.Lo {
+		return nil, fmt.Errorf("sim: save sweep: %d points for the range [%d,%d) of %d", len(p.Points), p.Lo, p.Hi, len(p.Design.Points))
+	}
+	b := sweepBody{
+		ModelVersion: p.ModelVersion, DesignHash: hash, Design: dw,
+		Seed: p.Seed, Replications: p.Replications, BlockSize: p.BlockSize,
+		Range: rangeWire{uint64(p.Lo), uint64(p.Hi)}, Points: []sweepPointWire{},
+	}
+	if b.ModelVersion == "" {
+		b.ModelVersion = ModelVersion
+	}
+	if p.Shards > 0 {
+		b.Shard = &shardWire{Index: p.Shard, Count: p.Shards}
+	}
+	for k, pt := range p.Points {
+		if pt.Index != p.Lo+k || pt.Result == nil || pt.Result.Partial {
+			return nil, fmt.Errorf("sim: save sweep: point %d of [%d,%d) is missing, out of order or unfinished", p.Lo+k, p.Lo, p.Hi)
+		}
+		var buf bytes.Buffer
+		inner := &StudyPart{Study: &Study{Arms: []Arm{pt.Params}}, Result: pt.Result, ModelVersion: b.ModelVersion}
+		if err := SaveStudyResult(&buf, inner); err != nil {
+			return nil, fmt.Errorf("sim: save sweep: point %d: %w", pt.Index, err)
+		}
+		b.Points = append(b.Points, sweepPointWire{Index: pt.Index, Values: pt.Values, Result: bytes.TrimSpace(buf.Bytes())})
+	}
+	return json.Marshal(b)
+}
+
+// LoadSweepResult reads a sweep partial-result file written by
+// SaveSweepResult. It verifies the checksum, decodes strictly, rebuilds
+// the design from its spec and checks it against the stored points and
+// the design hash, and loads every point's result as LoadStudyResult does,
+// checking that it is the complete run of that point (its study, seed
+// StreamSeed(seed, index), replications, block size and model version).
+// Any problem is an error wrapping ErrCorrupt. It does not compare the
+// model version with this program's.
+func LoadSweepResult(r io.Reader) (*SweepPart, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	p, err := decodeSweep(data)
+	if err != nil {
+		return nil, fmt.Errorf("sim: %w: %w", ErrCorrupt, err)
+	}
+	return p, nil
+}
+
+func decodeSweep(data []byte) (*SweepPart, error) {
+	var env envelope
+	if err := strictJSON(data, &env); err != nil {
+		if len(data) == 0 {
+			return nil, errors.New("empty file")
+		}
+		return nil, fmt.Errorf("not a complete %s file (truncated?): %w", SweepPartialSchema, err)
+	}
+	if env.Schema != SweepPartialSchema {
+		return nil, fmt.Errorf("schema %q, want %q", env.Schema, SweepPartialSchema)
+	}
+	sum := sha256.Sum256(env.Body)
+	if got := hex.EncodeToString(sum[:]); got != env.SHA256 {
+		return nil, fmt.Errorf("checksum mismatch: body has SHA-256 %s, file says %s", got, env.SHA256)
+	}
+	var b sweepBody
+	if err := strictJSON(env.Body, &b); err != nil {
+		return nil, err
+	}
+	dw := b.Design
+	sc, err := ParseScenario(dw.Scenario)
+	if err != nil {
+		return nil, fmt.Errorf("design scenario: %w", err)
+	}
+	pol, err := ParsePolicy(dw.Policy)
+	if err != nil {
+		return nil, fmt.Errorf("design policy: %w", err)
+	}
+	p := &SweepPart{
+		Base: Arm{Label: dw.Label, Scenario: sc, Policy: pol}, Seed: b.Seed, Replications: b.Replications,
+		BlockSize: b.BlockSize, ModelVersion: b.ModelVersion,
+		Spec: SweepSpec{Levels: dw.Levels, LHS: dw.LHS},
+	}
+	if len(p.Spec.Levels) == 0 {
+		p.Spec.Levels = nil
+	}
+	for _, pw := range dw.Params {
+		p.Spec.Params = append(p.Spec.Params, SweepParamSpec{Name: pw.Name, From: pw.From, To: pw.To})
+	}
+	if b.Replications < 0 || b.BlockSize < 1 {
+		return nil, fmt.Errorf("replications %d, block size %d", b.Replications, b.BlockSize)
+	}
+	if p.Design, err = p.Spec.Design(p.Seed); err != nil {
+		return nil, fmt.Errorf("design: %w", err)
+	}
+	if !sameValues(p.Design.Points, dw.Points) {
+		return nil, errors.New("design points do not match the design's spec")
+	}
+	hash, err := SweepDesignHash(p)
+	if err != nil {
+		return nil, err
+	}
+	if hash != b.DesignHash {
+		return nil, fmt.Errorf("design hash %s does not match its design (%s)", b.DesignHash, hash)
+	}
+	n := uint64(len(p.Design.Points))
+	if b.Range.Hi < b.Range.Lo || b.Range.Hi > n {
+		return nil, fmt.Errorf("range of points [%d,%d) not within the design's %d", b.Range.Lo, b.Range.Hi, n)
+	}
+	p.Lo, p.Hi = int(b.Range.Lo), int(b.Range.Hi)
+	if b.Shard != nil {
+		p.Shard, p.Shards = b.Shard.Index, b.Shard.Count
+		if p.Shards < 1 || p.Shard < 0 || p.Shard >= p.Shards {
+			return nil, fmt.Errorf("shard %d of %d", p.Shard, p.Shards)
+		}
+		if lo, cnt := ShardRange(p.Shard, p.Shards, int(n)); lo != b.Range.Lo || int(lo)+cnt != p.Hi {
+			return nil, fmt.Errorf("range of points [%d,%d) is not shard %d of %d ([%d,%d))", p.Lo, p.Hi, p.Shard, p.Shards, lo, int(lo)+cnt)
+		}
+	}
+	if len(b.Points) != p.Hi-p.Lo {
+		return nil, fmt.Errorf("%d points for the range [%d,%d)", len(b.Points), p.Lo, p.Hi)
+	}
+	base, err := sweepBase(p.Base)
+	if err != nil {
+		return nil, err
+	}
+	for k, pw := range b.Points {
+		j := p.Lo + k
+		if pw.Index != j {
+			return nil, fmt.Errorf("point %d at position %d of the range [%d,%d)", pw.Index, k, p.Lo, p.Hi)
+		}
+		if !sameValues([][]float64{p.Design.Points[j]}, [][]float64{pw.Values}) {
+			return nil, fmt.Errorf("point %d: values %v, the design says %v", j, pw.Values, p.Design.Points[j])
+		}
+		params, err := p.Design.Apply(j, base)
+		if err != nil {
+			return nil, err
+		}
+		inner, err := decodePart(pw.Result)
+		if err != nil {
+			return nil, fmt.Errorf("point %d: %w", j, err)
+		}
+		res := inner.Result
+		want, err := StudyHash(&Study{Arms: []Arm{params}})
+		if err != nil {
+			return nil, err
+		}
+		got, err := StudyHash(inner.Study)
+		switch {
+		case err != nil:
+			return nil, err
+		case got != want:
+			return nil, fmt.Errorf("point %d: its study is not the design's point", j)
+		case inner.ModelVersion != p.ModelVersion:
+			return nil, fmt.Errorf("point %d: model version %s, file %s", j, inner.ModelVersion, p.ModelVersion)
+		case res.Seed != StreamSeed(p.Seed, uint64(j)):
+			return nil, fmt.Errorf("point %d: seed %d is not the point's stream of seed %d", j, res.Seed, p.Seed)
+		case res.BlockSize != p.BlockSize:
+			return nil, fmt.Errorf("point %d: block size %d, file %d", j, res.BlockSize, p.BlockSize)
+		case res.Partial || res.Start != 0 || res.Replications != p.Replications || inner.Run != (RepRange{0, uint64(p.Replications)}):
+			return nil, fmt.Errorf("point %d: not the complete run of replications [0,%d)", j, p.Replications)
+		}
+		p.Points = append(p.Points, SweepPoint{Index: j, Values: p.Design.Points[j], Params: params, Result: res})
+	}
+	return p, nil
+}
+
+// sameValues reports whether a and b hold the same numbers, bit for bit.
+func sameValues(a, b [][]float64) bool {
+	return slices.EqualFunc(a, b, func(x, y []float64) bool {
+		return slices.EqualFunc(x, y, func(u, v float64) bool { return math.Float64bits(u) == math.Float64bits(v) })
+	})
+}
+
+// SaveSweepFile writes p to path atomically (see SaveStudyFile).
+func SaveSweepFile(path string, p *SweepPart) error {
+	var buf bytes.Buffer
+	if err := SaveSweepResult(&buf, p); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes())
+}
+
+// LoadSweepFile reads a sweep partial-result file (see LoadSweepResult);
+// the part's Source is path.
+func LoadSweepFile(path string) (*SweepPart, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	p, err := LoadSweepResult(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	p.Source = path
+	return p, nil
+}
+
+// PartialFileSchema returns the schema named at the start of a partial-
+// result file ({"schema": ...}), PartialSchema or SweepPartialSchema, so
+// that a reader can pick the loader. It reads only the first field, so it
+// also names the schema of a truncated file; it returns an error wrapping
+// ErrCorrupt if the file does not start with a schema.
+func PartialFileSchema(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(io.LimitReader(f, 4096))
+	bad := func() (string, error) {
+		return "", fmt.Errorf("%s: sim: %w: does not start with {\"schema\": ...}", path, ErrCorrupt)
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return bad()
+	}
+	if t, err := dec.Token(); err != nil || t != "schema" {
+		return bad()
+	}
+	t, err := dec.Token()
+	s, ok := t.(string)
+	if err != nil || !ok {
+		return bad()
+	}
+	return s, nil
+}
+
+// MergeSweepResults combines parts of one sweep, given in any order, into
+// the whole sweep: the points of all parts in index order, each exactly as
+// the single-process sweep computes it. It refuses (ErrIncompatible) parts
+// from different model versions, seeds, replications, block sizes or
+// designs (base scenario, policy, parameters, levels or Latin hypercube),
+// and parts that hold the same point. If points are missing it returns
+// the merged part with the points present and an error wrapping
+// ErrMissing that lists the missing points.
+func MergeSweepResults(parts ...*SweepPart) (*SweepPart, error) {
+	if len(parts) == 0 {
+		return nil, errors.New("sim: merge: no parts")
+	}
+	ref := parts[0]
+	refHash, err := SweepDesignHash(ref)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range parts[1:] {
+		i++
+		a, b := ref.name(0), p.name(i)
+		if err := sameSweep(ref, p, a, b); err != nil {
+			return nil, fmt.Errorf("sim: merge: %w", err)
+		}
+		h, err := SweepDesignHash(p)
+		if err != nil {
+			return nil, err
+		}
+		if h != refHash {
+			return nil, fmt.Errorf("sim: merge: %w: sweep designs differ (hash %.12s in %s, %.12s in %s)", ErrIncompatible, refHash, a, h, b)
+		}
+	}
+	n := len(ref.Design.Points)
+	owner := make([]int, n)
+	for j := range owner {
+		owner[j] = -1
+	}
+	out := &SweepPart{Base: ref.Base, Spec: ref.Spec, Design: ref.Design, Seed: ref.Seed, Replications: ref.Replications,
+		BlockSize: ref.BlockSize, Lo: 0, Hi: n, ModelVersion: ref.ModelVersion}
+	byIndex := make([]*SweepPoint, n)
+	for i, p := range parts {
+		for k := range p.Points {
+			pt := &p.Points[k]
+			if o := owner[pt.Index]; o >= 0 {
+				return nil, fmt.Errorf("sim: merge: %w: design point %d is in both %s and %s (the same shard twice, or shards of different counts?)",
+					ErrIncompatible, pt.Index, parts[o].name(o), p.name(i))
+			}
+			owner[pt.Index] = i
+			byIndex[pt.Index] = pt
+		}
+	}
+	var missing []int
+	for j, pt := range byIndex {
+		if pt == nil {
+			missing = append(missing, j)
+			continue
+		}
+		out.Points = append(out.Points, *pt)
+	}
+	if len(missing) > 0 {
+		return out, missingPoints{fmt.Sprintf("sim: merge: missing design points: %d of %d design points are not in any file: %s", len(missing), n, listInts(missing))}
+	}
+	return out, nil
+}
+
+// missingPoints is the error of MergeSweepResults for missing points; it
+// wraps ErrMissing (whose text speaks of replications) without showing it.
+type missingPoints struct{ msg string }
+
+func (e missingPoints) Error() string { return e.msg }
+func (e missingPoints) Unwrap() error { return ErrMissing }
+
+// listInts writes sorted integers with runs as ranges: "2-4, 7".
+func listInts(xs []int) string {
+	var parts []string
+	for i := 0; i < len(xs); {
+		j := i
+		for j+1 < len(xs) && xs[j+1] == xs[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, strconv.Itoa(xs[i])+"-"+strconv.Itoa(xs[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(xs[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+// sameSweep explains how two sweep parts differ, if they do.
+func sameSweep(p, q *SweepPart, a, b string) error {
+	switch {
+	case p.ModelVersion != q.ModelVersion:
+		return fmt.Errorf("%w: model versions differ: %s in %s, %s in %s", ErrIncompatible, p.ModelVersion, a, q.ModelVersion, b)
+	case p.Seed != q.Seed:
+		return fmt.Errorf("%w: seeds differ: %d in %s, %d in %s", ErrIncompatible, p.Seed, a, q.Seed, b)
+	case p.Replications != q.Replications:
+		return fmt.Errorf("%w: replications per point differ: %d in %s, %d in %s", ErrIncompatible, p.Replications, a, q.Replications, b)
+	case p.BlockSize != q.BlockSize:
+		return fmt.Errorf("%w: block sizes differ: %d in %s, %d in %s", ErrIncompatible, p.BlockSize, a, q.BlockSize, b)
+	}
+	pw, err := sweepDesignToWire(p.Base, p.Spec, p.Design)
+	if err != nil {
+		return err
+	}
+	qw, err := sweepDesignToWire(q.Base, q.Spec, q.Design)
+	if err != nil {
+		return err
+	}
+	switch {
+	case pw.Policy != qw.Policy || pw.Label != qw.Label:
+		return fmt.Errorf("%w: policies differ: %s in %s, %s in %s", ErrIncompatible, pw.Policy, a, qw.Policy, b)
+	case !bytes.Equal(pw.Scenario, qw.Scenario):
+		return fmt.Errorf("%w: base scenarios differ between %s and %s", ErrIncompatible, a, b)
+	case !slices.Equal(pw.Params, qw.Params) || !slices.Equal(pw.Levels, qw.Levels) || pw.LHS != qw.LHS:
+		return fmt.Errorf("%w: sweep designs differ: %s in %s, %s in %s", ErrIncompatible, describeSpec(p.Spec), a, describeSpec(q.Spec), b)
+	}
+	return nil
+}
+
+func describeSpec(sp SweepSpec) string {
+	var ps []string
+	for i, p := range sp.Params {
+		s := fmt.Sprintf("%s=%g:%g", p.Name, p.From, p.To)
+		if sp.LHS == 0 && i < len(sp.Levels) {
+			s += fmt.Sprintf(" (%d levels)", sp.Levels[i])
+		}
+		ps = append(ps, s)
+	}
+	d := strings.Join(ps, " ")
+	if sp.LHS > 0 {
+		d = fmt.Sprintf("--lhs %d %s", sp.LHS, d)
+	}
+	return d
+}

@@ -1,0 +1,102 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func testSweep(t *testing.T) (Arm, SweepSpec, *Design[Arm], RunConfig) {
+	t.Helper()
+	sc := DefaultScenario()
+	sc.Horizon = 60
+	spec := SweepSpec{Params: []SweepParamSpec{{"talks.open_rate", 0.1, 0.5}, {"leaks.insiders", 2, 6}}, Levels: []int{3, 2}}
+	d, err := spec.Design(9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Arm{Scenario: sc}, spec, d, RunConfig{Seed: 9, Replications: 10, BlockSize: 4, Workers: 2}
+}
+
+// TestRunSweepRangeEqualsRunSweep: the points of any range equal those of
+// the whole sweep, so shards of points merge exactly.
+func TestRunSweepRangeEqualsRunSweep(t *testing.T) {
+	base, _, d, cfg := testSweep(t)
+	whole, err := RunSweep(context.Background(), cfg, d, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range [][2]int{{0, 6}, {2, 5}, {5, 6}, {3, 3}} {
+		pts, err := RunSweepRange(context.Background(), cfg, d, base, r[0], r[1])
+		if err != nil || len(pts) != r[1]-r[0] {
+			t.Fatalf("range %v: %d points, %v", r, len(pts), err)
+		}
+		for k, p := range pts {
+			w := whole[r[0]+k]
+			if p.Index != w.Index || p.Result.Seed != w.Result.Seed || !p.Result.Summary.Equal(w.Result.Summary) || p.Params.Label != w.Params.Label {
+				t.Errorf("range %v: point %d differs from the whole sweep's", r, p.Index)
+			}
+		}
+	}
+	if _, err := RunSweepRange(context.Background(), cfg, d, base, 4, 7); err == nil {
+		t.Error("range beyond the design accepted")
+	}
+}
+
+func TestSweepSaveLoadRoundTrip(t *testing.T) {
+	base, spec, d, cfg := testSweep(t)
+	pts, err := RunSweepRange(context.Background(), cfg, d, base, 2, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := &SweepPart{Base: base, Spec: spec, Design: d, Seed: cfg.Seed, Replications: cfg.Replications, BlockSize: cfg.BlockSize,
+		Lo: 2, Hi: 4, Points: pts, Shard: 1, Shards: 3}
+	var buf bytes.Buffer
+	if err := SaveSweepResult(&buf, part); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadSweepResult(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Lo != 2 || got.Hi != 4 || got.Shard != 1 || got.Shards != 3 || len(got.Points) != 2 || got.ModelVersion != ModelVersion {
+		t.Fatalf("loaded %+v", got)
+	}
+	for k, p := range got.Points {
+		if !p.Result.Summary.Equal(pts[k].Result.Summary) || p.Index != pts[k].Index {
+			t.Errorf("point %d: summary differs after the round trip", p.Index)
+		}
+	}
+	var again bytes.Buffer
+	if err := SaveSweepResult(&again, got); err != nil || !bytes.Equal(again.Bytes(), buf.Bytes()) {
+		t.Errorf("re-saving the loaded part gives other bytes (%v)", err)
+	}
+
+	// Edits with a valid checksum are still refused.
+	reseal := func(body string) []byte {
+		sum := sha256.Sum256([]byte(body))
+		return fmt.Appendf(nil, "{\"schema\":%q,\"sha256\":%q,\"body\":%s}\n", SweepPartialSchema, hex.EncodeToString(sum[:]), body)
+	}
+	s := buf.String()
+	body := s[strings.Index(s, `"body":`)+len(`"body":`) : len(s)-2]
+	for _, c := range []struct{ name, old, new, want string }{
+		{"unknown field", `"seed":9,`, `"seed":9,"extra":1,`, "unknown field"},
+		{"other seed", `"seed":9,`, `"seed":10,`, "design hash"},
+		{"range not the shard", `"shard":{"index":1,"count":3}`, `"shard":{"index":0,"count":3}`, "is not shard 0 of 3"},
+		{"point value", `"values":[0.30000000000000004,2]`, `"values":[0.30000000000000004,3]`, "point 2: values"},
+		{"point index", `"index":2,"values"`, `"index":3,"values"`, "point 3 at position 0"},
+	} {
+		if !strings.Contains(body, c.old) {
+			t.Fatalf("%s: body lacks %q", c.name, c.old)
+		}
+		_, err := LoadSweepResult(bytes.NewReader(reseal(strings.Replace(body, c.old, c.new, 1))))
+		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want ErrCorrupt and %q", c.name, err, c.want)
+		}
+	}
+}
