@@ -7,7 +7,7 @@
 //	backchannel scenario                    print the default scenario as commented YAML
 //	backchannel sweep    --param F=A:B:S    sweep scenario fields (grid or Latin hypercube)
 //	backchannel compare  A.yaml B.yaml      two scenarios on common random numbers
-//	backchannel merge    FILE...            combine shard or checkpoint files
+//	backchannel merge    FILE...            combine the partial files of sharded runs, sweeps or checkpoints
 //
 // Run "backchannel COMMAND -h" for the flags of a command. The outputs
 // (JSON summary, CSV columns, partial-result files) are documented in
@@ -98,7 +98,7 @@ commands:
   scenario   print the default scenario as commented YAML (edit it, pass --scenario)
   sweep      sweep scenario fields or policy parameters (grid or Latin hypercube)
   compare    run two scenarios as two arms on common random numbers
-  merge      combine the partial-result files of shards or checkpoints
+  merge      combine the partial-result files of sharded runs, sharded sweeps or checkpoints
 
 Run "backchannel COMMAND -h" for a command's flags. Outputs are documented in
 docs/OUTPUTS.md. Exit status: 0 ok, 1 failure, 2 bad usage or input,
