@@ -188,6 +188,14 @@ func NewReport(s *Study, res *StudyResult, conf float64) (*Report, error) {
 
 var nan = Num(math.NaN())
 
+// NewEstimate returns the proportion k/n with its Wilson interval at level
+// conf; P and CI are NaN (JSON null) when n = 0.
+func NewEstimate(k, n int, conf float64) (Estimate, error) { return estimate(k, n, conf) }
+
+// NewMeanEstimate returns the mean of m with its standard error and t
+// interval at level conf; undefined parts are NaN (JSON null).
+func NewMeanEstimate(m *metrics.Moments, conf float64) MeanEstimate { return meanEstimate(m, conf) }
+
 func estimate(k, n int, conf float64) (Estimate, error) {
 	e := Estimate{Count: k, N: n, P: nan, CI: [2]Num{nan, nan}}
 	if n == 0 {

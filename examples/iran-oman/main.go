@@ -21,7 +21,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"text/tabwriter"
 
 	"image/color"
@@ -30,6 +29,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/backchannel-sim/backchannel/examples/internal/casekit"
 	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
@@ -192,11 +192,11 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) ([]armCase, error) {
 		}
 		q := km.Median()
 		ac.FirstTalks = [3]sim.Num{sim.Num(q.Value), sim.Num(q.Interval.Lo), sim.Num(q.Interval.Hi)}
-		ac.TalksToDeal = medianCI(span)
-		ac.Gestures, ac.Leaks = mean(&gest), mean(&leaks)
-		ac.RoundsBack, ac.RoundsFront = mean(&rb), mean(&rf)
-		ac.SecretDeals = proportion(secret, breaks)
-		ac.Breakthrough = proportion(breaks, len(res.Outcomes))
+		ac.TalksToDeal = casekit.MedianCI(span)
+		ac.Gestures, ac.Leaks = casekit.Mean(&gest), casekit.Mean(&leaks)
+		ac.RoundsBack, ac.RoundsFront = casekit.Mean(&rb), casekit.Mean(&rf)
+		ac.SecretDeals = casekit.Proportion(secret, breaks)
+		ac.Breakthrough = casekit.Proportion(breaks, len(res.Outcomes))
 		out = append(out, ac)
 	}
 	return out, nil
@@ -209,9 +209,9 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	fmt.Fprintln(tw, "arm\tmedian breakthrough (years)\tP(deal by JPOA)\tP(deal by JCPOA)\tmedian first talks (rounds)\tfirst talks to deal (rounds)\tdeals made in secret\tgestures (mean)\tleaks (mean)\t")
 	for _, c := range cs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%.2f\t\n", c.Label,
-			fmtTriple(c.MedianYears, "%.2f"), fmtPoint(c.ByJPOA), fmtPoint(c.ByJCPOA),
-			fmtTriple(c.FirstTalks, "%.0f"), fmtTriple(c.TalksToDeal, "%.0f"),
-			fmtEst(c.SecretDeals), float64(c.Gestures.Mean), float64(c.Leaks.Mean))
+			casekit.FmtTriple(c.MedianYears, "%.2f"), fmtPoint(c.ByJPOA), fmtPoint(c.ByJCPOA),
+			casekit.FmtTriple(c.FirstTalks, "%.0f"), casekit.FmtTriple(c.TalksToDeal, "%.0f"),
+			casekit.FmtEst(c.SecretDeals), float64(c.Gestures.Mean), float64(c.Leaks.Mean))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -282,26 +282,6 @@ func incidenceAt(c *metrics.IncidenceCurve, r int) sim.IncidencePoint {
 	return p
 }
 
-// medianCI returns the sample median of v and a distribution-free 95%
-// interval from the order statistics at ranks n/2 ∓ 1.96·√n/2 (NaN for an
-// empty sample).
-func medianCI(v []float64) [3]sim.Num {
-	n := len(v)
-	if n == 0 {
-		return [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
-	}
-	v = slices.Clone(v)
-	slices.Sort(v)
-	h := 1.96 * math.Sqrt(float64(n)) / 2
-	lo := max(0, int(math.Floor(float64(n)/2-h)))
-	hi := min(n-1, int(math.Ceil(float64(n)/2+h)))
-	med := v[n/2]
-	if n%2 == 0 {
-		med = (v[n/2-1] + v[n/2]) / 2
-	}
-	return [3]sim.Num{sim.Num(med), sim.Num(v[lo]), sim.Num(v[hi])}
-}
-
 func firstCross(t []int, v []float64, level float64) float64 {
 	for i, x := range v {
 		if x >= level {
@@ -313,42 +293,6 @@ func firstCross(t []int, v []float64, level float64) float64 {
 
 func years(r float64) sim.Num { return sim.Num(r / weeksPerYear) }
 
-func mean(m *metrics.Moments) sim.MeanEstimate {
-	e := sim.MeanEstimate{Mean: sim.Num(m.Mean()), SE: sim.Num(m.SE()), N: m.N()}
-	if iv, err := m.Interval(0.95); err == nil {
-		e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
-	}
-	return e
-}
-
-func proportion(k, n int) sim.Estimate {
-	e := sim.Estimate{Count: k, N: n, P: sim.Num(math.NaN()), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
-	if n > 0 {
-		e.P = sim.Num(float64(k) / float64(n))
-		if iv, err := metrics.Wilson(k, n, 0.95); err == nil {
-			e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
-		}
-	}
-	return e
-}
-
-func fmtTriple(v [3]sim.Num, format string) string {
-	f := func(x sim.Num) string {
-		if math.IsNaN(float64(x)) {
-			return "–"
-		}
-		return fmt.Sprintf(format, float64(x))
-	}
-	return fmt.Sprintf("%s [%s, %s]", f(v[0]), f(v[1]), f(v[2]))
-}
-
 func fmtPoint(p sim.IncidencePoint) string {
 	return fmt.Sprintf("%.3f [%.3f, %.3f]", float64(p.P), float64(p.CI[0]), float64(p.CI[1]))
-}
-
-func fmtEst(e sim.Estimate) string {
-	if math.IsNaN(float64(e.P)) {
-		return "–"
-	}
-	return fmt.Sprintf("%.3f [%.3f, %.3f] (n=%d)", float64(e.P), float64(e.CI[0]), float64(e.CI[1]), e.N)
 }

@@ -15,15 +15,12 @@ package main
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"image/color"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"text/tabwriter"
 
 	"gonum.org/v1/plot"
@@ -31,6 +28,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/backchannel-sim/backchannel/examples/internal/casekit"
 	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
@@ -94,7 +92,7 @@ func run(args []string, stdout io.Writer) error {
 	if err := studyout.WriteFile(filepath.Join(*out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(*out, "case.json"), func(w io.Writer) error { return writeJSON(w, cs) }); err != nil {
+	if err := studyout.WriteFile(filepath.Join(*out, "case.json"), func(w io.Writer) error { return casekit.WriteJSON(w, cs) }); err != nil {
 		return err
 	}
 	names, err := studyout.StudyFigures(*out, study, res)
@@ -174,12 +172,12 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) ([]armCase, []*metrics.
 		curves = append(curves, km)
 		q := km.Median()
 		ac.FirstTalks = [3]sim.Num{sim.Num(q.Value), sim.Num(q.Interval.Lo), sim.Num(q.Interval.Hi)}
-		ac.TalksByWorkingGroup, ac.TalksEver = proportion(byGroup, ac.N), proportion(ever, ac.N)
+		ac.TalksByWorkingGroup, ac.TalksEver = casekit.Proportion(byGroup, ac.N), casekit.Proportion(ever, ac.N)
 		t := rep.Arms[a].TimeToBreakthrough
 		ac.Breakthrough = [3]sim.Num{t.Median, t.CI[0], t.CI[1]}
-		ac.BreakthroughRelease = proportion(byRelease, ac.N)
-		ac.TalksToDeal = medianCI(span)
-		ac.RoundsBack, ac.RoundsFront, ac.Leaks = mean(&rb), mean(&rf), mean(&lk)
+		ac.BreakthroughRelease = casekit.Proportion(byRelease, ac.N)
+		ac.TalksToDeal = casekit.MedianCI(span)
+		ac.RoundsBack, ac.RoundsFront, ac.Leaks = casekit.Mean(&rb), casekit.Mean(&rf), casekit.Mean(&lk)
 		out = append(out, ac)
 	}
 	return out, curves, nil
@@ -192,8 +190,8 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	fmt.Fprintln(tw, "arm\tfirst talks (median round)\ttalks by May 1988\ttalks ever\tbreakthrough (median round)\tbreakthrough by Feb 1990\tfirst talks → deal (rounds)\trounds back / front (mean)\t")
 	for _, c := range cs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f / %.0f\t\n", c.Label,
-			fmtTriple(c.FirstTalks, "%.0f"), fmtEst(c.TalksByWorkingGroup), fmtEst(c.TalksEver),
-			fmtTriple(c.Breakthrough, "%.0f"), fmtEst(c.BreakthroughRelease), fmtTriple(c.TalksToDeal, "%.0f"),
+			casekit.FmtTriple(c.FirstTalks, "%.0f"), casekit.FmtEst(c.TalksByWorkingGroup), casekit.FmtEst(c.TalksEver),
+			casekit.FmtTriple(c.Breakthrough, "%.0f"), casekit.FmtEst(c.BreakthroughRelease), casekit.FmtTriple(c.TalksToDeal, "%.0f"),
 			float64(c.RoundsBack.Mean), float64(c.RoundsFront.Mean))
 	}
 	if err := tw.Flush(); err != nil {
@@ -260,69 +258,4 @@ func firstTalksFigure(dir string, study *sim.Study, curves []*metrics.SurvivalCu
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Legend.YOffs = vg.Points(24)
 	return figures.Save(p, dir, "first-talks", studyout.Width, studyout.Height)
-}
-
-func writeJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
-}
-
-func mean(m *metrics.Moments) sim.MeanEstimate {
-	e := sim.MeanEstimate{Mean: sim.Num(m.Mean()), SE: sim.Num(m.SE()), N: m.N(), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
-	if iv, err := m.Interval(0.95); err == nil {
-		e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
-	}
-	return e
-}
-
-func proportion(k, n int) sim.Estimate {
-	e := sim.Estimate{Count: k, N: n, P: sim.Num(math.NaN()), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
-	if n > 0 {
-		e.P = sim.Num(float64(k) / float64(n))
-		if iv, err := metrics.Wilson(k, n, 0.95); err == nil {
-			e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
-		}
-	}
-	return e
-}
-
-// medianCI returns the sample median of v and a distribution-free 95%
-// interval from the order statistics at ranks n/2 ∓ 1.96·√n/2 (NaN for an
-// empty sample).
-func medianCI(v []float64) [3]sim.Num {
-	n := len(v)
-	if n == 0 {
-		return [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
-	}
-	v = slices.Clone(v)
-	slices.Sort(v)
-	h := 1.96 * math.Sqrt(float64(n)) / 2
-	lo := max(0, int(math.Floor(float64(n)/2-h)))
-	hi := min(n-1, int(math.Ceil(float64(n)/2+h)))
-	med := v[n/2]
-	if n%2 == 0 {
-		med = (v[n/2-1] + v[n/2]) / 2
-	}
-	return [3]sim.Num{sim.Num(med), sim.Num(v[lo]), sim.Num(v[hi])}
-}
-
-func fmtTriple(v [3]sim.Num, format string) string {
-	f := func(x sim.Num) string {
-		if math.IsNaN(float64(x)) {
-			return "–"
-		}
-		return fmt.Sprintf(format, float64(x))
-	}
-	return fmt.Sprintf("%s [%s, %s]", f(v[0]), f(v[1]), f(v[2]))
-}
-
-func fmtEst(e sim.Estimate) string {
-	if math.IsNaN(float64(e.P)) {
-		return "–"
-	}
-	return fmt.Sprintf("%.3f [%.3f, %.3f] (n=%d)", float64(e.P), float64(e.CI[0]), float64(e.CI[1]), e.N)
 }

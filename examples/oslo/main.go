@@ -16,19 +16,18 @@ package main
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"text/tabwriter"
 
 	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
 
+	"github.com/backchannel-sim/backchannel/examples/internal/casekit"
 	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
@@ -88,7 +87,7 @@ func run(args []string, stdout io.Writer) error {
 	if err := studyout.WriteFile(filepath.Join(*out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(*out, "case.json"), func(w io.Writer) error { return writeJSON(w, cs) }); err != nil {
+	if err := studyout.WriteFile(filepath.Join(*out, "case.json"), func(w io.Writer) error { return casekit.WriteJSON(w, cs) }); err != nil {
 		return err
 	}
 	names, err := studyout.StudyFigures(*out, study, res)
@@ -205,18 +204,18 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) []armCase {
 				_ = nbd.Add(float64(o.Breakdowns))
 			}
 		}
-		ac.TalksToDeal = medianCI(span)
-		ac.DealWithin8Months = proportion(within, ac.N)
+		ac.TalksToDeal = casekit.MedianCI(span)
+		ac.DealWithin8Months = casekit.Proportion(within, ac.N)
 		ac.AttackRateSecret, ac.AttackRateVisible = poissonRate(secA, secR), poissonRate(visA, visR)
 		ac.FirstAttack = [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
 		if km, err := metrics.KaplanMeier(first, 1, 0.95, metrics.LogLog); err == nil {
 			q := km.Median()
 			ac.FirstAttack = [3]sim.Num{sim.Num(q.Value), sim.Num(q.Interval.Lo), sim.Num(q.Interval.Hi)}
 		}
-		ac.AnyAttack = proportion(attacked, ac.N)
-		ac.TwoOrMoreChannels, ac.ThreeOrMoreChannels = proportion(two, ac.N), proportion(three, ac.N)
-		ac.NoDealAttacked = proportion(noDealAtt, noDeal)
-		ac.NoDealBreakdowns = mean(&nbd)
+		ac.AnyAttack = casekit.Proportion(attacked, ac.N)
+		ac.TwoOrMoreChannels, ac.ThreeOrMoreChannels = casekit.Proportion(two, ac.N), casekit.Proportion(three, ac.N)
+		ac.NoDealAttacked = casekit.Proportion(noDealAtt, noDeal)
+		ac.NoDealBreakdowns = casekit.Mean(&nbd)
 		out = append(out, ac)
 	}
 	return out
@@ -228,9 +227,9 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	fmt.Fprintln(tw, "arm\tfirst talks → deal (rounds)\tdeal within 8 months of talks\tattacks/100 secret rounds\tattacks/100 visible rounds\tfirst attack (rounds)\t≥2 back channels\t≥3 back channels\t")
 	for _, c := range cs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Label,
-			fmtTriple(c.TalksToDeal, "%.0f"), fmtEst(c.DealWithin8Months),
-			fmtRate(c.AttackRateSecret), fmtRate(c.AttackRateVisible), fmtTriple(c.FirstAttack, "%.0f"),
-			fmtEst(c.TwoOrMoreChannels), fmtEst(c.ThreeOrMoreChannels))
+			casekit.FmtTriple(c.TalksToDeal, "%.0f"), casekit.FmtEst(c.DealWithin8Months),
+			fmtRate(c.AttackRateSecret), fmtRate(c.AttackRateVisible), casekit.FmtTriple(c.FirstAttack, "%.0f"),
+			casekit.FmtEst(c.TwoOrMoreChannels), casekit.FmtEst(c.ThreeOrMoreChannels))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -239,7 +238,7 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "\narm\treplications without a deal: attacked\tbreakdowns (mean)\tmost back channels\t")
 	for _, c := range cs {
-		fmt.Fprintf(tw, "%s\t%s\t%.2f [%.2f, %.2f]\t%d\t\n", c.Label, fmtEst(c.NoDealAttacked),
+		fmt.Fprintf(tw, "%s\t%s\t%.2f [%.2f, %.2f]\t%d\t\n", c.Label, casekit.FmtEst(c.NoDealAttacked),
 			float64(c.NoDealBreakdowns.Mean), float64(c.NoDealBreakdowns.CI[0]), float64(c.NoDealBreakdowns.CI[1]), c.MaxChannels)
 	}
 	return tw.Flush()
@@ -296,71 +295,6 @@ func mobilisationFigure(dir string, study *sim.Study, res *sim.StudyResult) erro
 	}
 	// Wider than the standard figure so that the legend row fits.
 	return figures.SaveFigure(f, dir, "mobilisation", 1.5*studyout.Width, studyout.Height)
-}
-
-func writeJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
-}
-
-func mean(m *metrics.Moments) sim.MeanEstimate {
-	e := sim.MeanEstimate{Mean: sim.Num(m.Mean()), SE: sim.Num(m.SE()), N: m.N(), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
-	if iv, err := m.Interval(0.95); err == nil {
-		e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
-	}
-	return e
-}
-
-func proportion(k, n int) sim.Estimate {
-	e := sim.Estimate{Count: k, N: n, P: sim.Num(math.NaN()), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
-	if n > 0 {
-		e.P = sim.Num(float64(k) / float64(n))
-		if iv, err := metrics.Wilson(k, n, 0.95); err == nil {
-			e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
-		}
-	}
-	return e
-}
-
-// medianCI returns the sample median of v and a distribution-free 95%
-// interval from the order statistics at ranks n/2 ∓ 1.96·√n/2 (NaN for an
-// empty sample).
-func medianCI(v []float64) [3]sim.Num {
-	n := len(v)
-	if n == 0 {
-		return [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
-	}
-	v = slices.Clone(v)
-	slices.Sort(v)
-	h := 1.96 * math.Sqrt(float64(n)) / 2
-	lo := max(0, int(math.Floor(float64(n)/2-h)))
-	hi := min(n-1, int(math.Ceil(float64(n)/2+h)))
-	med := v[n/2]
-	if n%2 == 0 {
-		med = (v[n/2-1] + v[n/2]) / 2
-	}
-	return [3]sim.Num{sim.Num(med), sim.Num(v[lo]), sim.Num(v[hi])}
-}
-
-func fmtTriple(v [3]sim.Num, format string) string {
-	f := func(x sim.Num) string {
-		if math.IsNaN(float64(x)) {
-			return "–"
-		}
-		return fmt.Sprintf(format, float64(x))
-	}
-	return fmt.Sprintf("%s [%s, %s]", f(v[0]), f(v[1]), f(v[2]))
-}
-
-func fmtEst(e sim.Estimate) string {
-	if math.IsNaN(float64(e.P)) {
-		return "–"
-	}
-	return fmt.Sprintf("%.3f [%.3f, %.3f] (n=%d)", float64(e.P), float64(e.CI[0]), float64(e.CI[1]), e.N)
 }
 
 func fmtRate(r rate) string {

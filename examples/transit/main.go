@@ -14,7 +14,6 @@ package main
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"image/color"
@@ -30,8 +29,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/backchannel-sim/backchannel/examples/internal/casekit"
 	"github.com/backchannel-sim/backchannel/figures"
-	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
 )
@@ -116,7 +115,7 @@ func run(args []string, stdout io.Writer) error {
 	if err := studyout.WriteFile(filepath.Join(*out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(*out, "case.json"), func(w io.Writer) error { return writeJSON(w, cs) }); err != nil {
+	if err := studyout.WriteFile(filepath.Join(*out, "case.json"), func(w io.Writer) error { return casekit.WriteJSON(w, cs) }); err != nil {
 		return err
 	}
 	names, err := studyout.StudyFigures(*out, study, res)
@@ -240,7 +239,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) [
 				}
 			}
 		}
-		ac.AnyFailed, ac.Breakthrough, ac.SecondVote = proportion(anyFail, ac.N), proportion(breaks, ac.N), proportion(second, breaks)
+		ac.AnyFailed, ac.Breakthrough, ac.SecondVote = casekit.Proportion(anyFail, ac.N), casekit.Proportion(breaks, ac.N), casekit.Proportion(second, breaks)
 		ac.UnionPolarisation = quantiles(pol)
 		vs := votes[a]
 		ac.Votes = len(vs)
@@ -277,13 +276,13 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) [
 				close++
 			}
 		}
-		ac.FailedVotes = proportion(failed, len(vs))
-		ac.UnionFailed = proportion(unionNo, failed)
-		ac.Within1pt, ac.Within5pt = proportion(w1, len(vs)), proportion(w5, len(vs))
-		ac.SplitVotes = proportion(split, len(vs))
-		ac.CloseCall = proportion(close, len(vs))
+		ac.FailedVotes = casekit.Proportion(failed, len(vs))
+		ac.UnionFailed = casekit.Proportion(unionNo, failed)
+		ac.Within1pt, ac.Within5pt = casekit.Proportion(w1, len(vs)), casekit.Proportion(w5, len(vs))
+		ac.SplitVotes = casekit.Proportion(split, len(vs))
+		ac.CloseCall = casekit.Proportion(close, len(vs))
 		ac.UnionSupport = quantiles(sup)
-		ac.GapToNextVote = medianCI(gaps)
+		ac.GapToNextVote = casekit.MedianCI(gaps)
 		out = append(out, ac)
 	}
 	return out
@@ -314,7 +313,7 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	fmt.Fprintln(tw, "arm\tvotes\tfailed votes\tunion rejected (of failed)\treplications with a failed vote\tdeals passed only at a later vote\tweeks failed → next vote\t")
 	for _, c := range cs {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", c.Label, c.Votes,
-			fmtEst(c.FailedVotes), fmtEst(c.UnionFailed), fmtEst(c.AnyFailed), fmtEst(c.SecondVote), fmtTriple(c.GapToNextVote, "%.0f"))
+			casekit.FmtEst(c.FailedVotes), casekit.FmtEst(c.UnionFailed), casekit.FmtEst(c.AnyFailed), casekit.FmtEst(c.SecondVote), casekit.FmtTriple(c.GapToNextVote, "%.0f"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -324,7 +323,7 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	fmt.Fprintln(tw, "arm\tunion support at the vote (10/50/90%)\tsplit votes (5-95%)\tunion within 1 pt\twithin 5 pts\tdecided by the shock (±1 sd)\tunion polarisation at the end (10/50/90%)\t")
 	for _, c := range cs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Label,
-			fmtQuantiles(c.UnionSupport), fmtEst(c.SplitVotes), fmtEst(c.Within1pt), fmtEst(c.Within5pt), fmtEst(c.CloseCall), fmtQuantiles(c.UnionPolarisation))
+			fmtQuantiles(c.UnionSupport), casekit.FmtEst(c.SplitVotes), casekit.FmtEst(c.Within1pt), casekit.FmtEst(c.Within5pt), casekit.FmtEst(c.CloseCall), fmtQuantiles(c.UnionPolarisation))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -384,61 +383,4 @@ func supportFigure(dir string, a, b []voteRecord, la, lb string) error {
 	p.Legend.Left = false
 	p.Legend.XOffs = -vg.Points(60)
 	return figures.Save(p, dir, "union-support", studyout.Width, studyout.Height)
-}
-
-func writeJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
-}
-
-func proportion(k, n int) sim.Estimate {
-	e := sim.Estimate{Count: k, N: n, P: sim.Num(math.NaN()), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
-	if n > 0 {
-		e.P = sim.Num(float64(k) / float64(n))
-		if iv, err := metrics.Wilson(k, n, 0.95); err == nil {
-			e.CI = [2]sim.Num{sim.Num(iv.Lo), sim.Num(iv.Hi)}
-		}
-	}
-	return e
-}
-
-// medianCI returns the sample median of v and a distribution-free 95%
-// interval from the order statistics at ranks n/2 ∓ 1.96·√n/2 (NaN for an
-// empty sample).
-func medianCI(v []float64) [3]sim.Num {
-	n := len(v)
-	if n == 0 {
-		return [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
-	}
-	v = slices.Clone(v)
-	slices.Sort(v)
-	h := 1.96 * math.Sqrt(float64(n)) / 2
-	lo := max(0, int(math.Floor(float64(n)/2-h)))
-	hi := min(n-1, int(math.Ceil(float64(n)/2+h)))
-	med := v[n/2]
-	if n%2 == 0 {
-		med = (v[n/2-1] + v[n/2]) / 2
-	}
-	return [3]sim.Num{sim.Num(med), sim.Num(v[lo]), sim.Num(v[hi])}
-}
-
-func fmtTriple(v [3]sim.Num, format string) string {
-	f := func(x sim.Num) string {
-		if math.IsNaN(float64(x)) {
-			return "–"
-		}
-		return fmt.Sprintf(format, float64(x))
-	}
-	return fmt.Sprintf("%s [%s, %s]", f(v[0]), f(v[1]), f(v[2]))
-}
-
-func fmtEst(e sim.Estimate) string {
-	if math.IsNaN(float64(e.P)) {
-		return "–"
-	}
-	return fmt.Sprintf("%.3f [%.3f, %.3f] (n=%d)", float64(e.P), float64(e.CI[0]), float64(e.CI[1]), e.N)
 }
