@@ -275,23 +275,33 @@ func LoadStudyResult(r io.Reader) (*StudyPart, error) {
 	return p, nil
 }
 
-func decodePart(data []byte) (*StudyPart, error) {
+// openEnvelope checks a file's envelope: strict JSON, the expected schema
+// and the body's SHA-256; it returns the body.
+func openEnvelope(data []byte, schema string) ([]byte, error) {
 	var env envelope
 	if err := strictJSON(data, &env); err != nil {
 		if len(data) == 0 {
 			return nil, errors.New("empty file")
 		}
-		return nil, fmt.Errorf("not a complete %s file (truncated?): %w", PartialSchema, err)
+		return nil, fmt.Errorf("not a complete %s file (truncated?): %w", schema, err)
 	}
-	if env.Schema != PartialSchema {
-		return nil, fmt.Errorf("schema %q, want %q", env.Schema, PartialSchema)
+	if env.Schema != schema {
+		return nil, fmt.Errorf("schema %q, want %q", env.Schema, schema)
 	}
 	sum := sha256.Sum256(env.Body)
 	if got := hex.EncodeToString(sum[:]); got != env.SHA256 {
 		return nil, fmt.Errorf("checksum mismatch: body has SHA-256 %s, file says %s", got, env.SHA256)
 	}
+	return env.Body, nil
+}
+
+func decodePart(data []byte) (*StudyPart, error) {
+	body, err := openEnvelope(data, PartialSchema)
+	if err != nil {
+		return nil, err
+	}
 	var b partialBody
-	if err := strictJSON(env.Body, &b); err != nil {
+	if err := strictJSON(body, &b); err != nil {
 		return nil, err
 	}
 	s := &Study{Trajectories: b.Study.Trajectories}

@@ -360,22 +360,12 @@ func LoadSweepResult(r io.Reader) (*SweepPart, error) {
 }
 
 func decodeSweep(data []byte) (*SweepPart, error) {
-	var env envelope
-	if err := strictJSON(data, &env); err != nil {
-		if len(data) == 0 {
-			return nil, errors.New("empty file")
-		}
-		return nil, fmt.Errorf("not a complete %s file (truncated?): %w", SweepPartialSchema, err)
-	}
-	if env.Schema != SweepPartialSchema {
-		return nil, fmt.Errorf("schema %q, want %q", env.Schema, SweepPartialSchema)
-	}
-	sum := sha256.Sum256(env.Body)
-	if got := hex.EncodeToString(sum[:]); got != env.SHA256 {
-		return nil, fmt.Errorf("checksum mismatch: body has SHA-256 %s, file says %s", got, env.SHA256)
+	body, err := openEnvelope(data, SweepPartialSchema)
+	if err != nil {
+		return nil, err
 	}
 	var b sweepBody
-	if err := strictJSON(env.Body, &b); err != nil {
+	if err := strictJSON(body, &b); err != nil {
 		return nil, err
 	}
 	dw := b.Design
