@@ -71,7 +71,7 @@ func WriteTable(w io.Writer, r *sim.Report) error {
 	}
 	fmt.Fprintf(w, "\nshares with %g%% Wilson intervals; median time to breakthrough in rounds (weeks) from the cumulative incidence\n\n", 100*r.Confidence)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "arm\tbreakthrough\tcollapse\timpasse\tmedian time to breakthrough\tback channels (mean)\t")
+	fmt.Fprintln(tw, "arm\tbreakthrough\tcollapse\timpasse\tmedian time to breakthrough\tback channels (mean)")
 	for _, a := range r.Arms {
 		t := a.TimeToBreakthrough
 		med := "not reached"
@@ -79,7 +79,7 @@ func WriteTable(w io.Writer, r *sim.Report) error {
 			med = fmt.Sprintf("%s [%s, %s]", fmtNum(t.Median), fmtNum(t.CI[0]), fmtNum(t.CI[1]))
 		}
 		bc := a.Counts["back_channels"]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.2f [%.2f, %.2f]\t\n", a.Label,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.2f [%.2f, %.2f]\n", a.Label,
 			fmtP(a.Outcomes.Breakthrough), fmtP(a.Outcomes.Collapse), fmtP(a.Outcomes.Impasse),
 			med, float64(bc.Mean), float64(bc.CI[0]), float64(bc.CI[1]))
 	}
@@ -89,10 +89,10 @@ func WriteTable(w io.Writer, r *sim.Report) error {
 	if len(r.Arms) > 1 {
 		fmt.Fprintf(w, "\npaired differences against %s (common random numbers; variance ratio = unpaired/paired variance)\n\n", r.Arms[0].Label)
 		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "arm\tΔ breakthrough\tΔ collapse\tvariance ratio\t")
+		fmt.Fprintln(tw, "arm\tΔ breakthrough\tΔ collapse\tvariance ratio")
 		for _, a := range r.Arms[1:] {
 			d, c := a.VsReference.Breakthrough, a.VsReference.Collapse
-			fmt.Fprintf(tw, "%s\t%+.3f [%+.3f, %+.3f]\t%+.3f [%+.3f, %+.3f]\t%s\t\n", a.Label,
+			fmt.Fprintf(tw, "%s\t%+.3f [%+.3f, %+.3f]\t%+.3f [%+.3f, %+.3f]\t%s\n", a.Label,
 				float64(d.Diff), float64(d.CI[0]), float64(d.CI[1]),
 				float64(c.Diff), float64(c.CI[0]), float64(c.CI[1]), fmtRatio(d.VarianceRatio))
 		}
