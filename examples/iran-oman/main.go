@@ -15,7 +15,6 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -56,13 +55,8 @@ func main() {
 }
 
 func run(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("iran-oman", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	reps := fs.Int("reps", 2000, "replications per arm")
-	seed := fs.Uint64("seed", 1, "master seed")
-	out := fs.String("out", "./iran-oman-out", "output directory")
-	workers := fs.Int("workers", 0, "worker goroutines (0: all processors)")
-	if err := fs.Parse(args); err != nil {
+	o, err := casekit.ParseFlags("iran-oman", args, stdout)
+	if err != nil {
 		return err
 	}
 
@@ -80,7 +74,7 @@ func run(args []string, stdout io.Writer) error {
 		{Label: "back-then-front, no mediator", Scenario: noMed, Policy: btf},
 	}}
 	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{
-		Seed: *seed, Replications: *reps, Workers: *workers, KeepOutcomes: true,
+		Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true,
 	})
 	if err != nil {
 		return err
@@ -99,10 +93,10 @@ func run(args []string, stdout io.Writer) error {
 	if err := writeCaseTable(stdout, cs); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(*out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
+	if err := studyout.WriteFile(filepath.Join(o.Out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(*out, "case.json"), func(w io.Writer) error {
+	if err := studyout.WriteFile(filepath.Join(o.Out, "case.json"), func(w io.Writer) error {
 		b, err := json.MarshalIndent(cs, "", "  ")
 		if err != nil {
 			return err
@@ -112,15 +106,15 @@ func run(args []string, stdout io.Writer) error {
 	}); err != nil {
 		return err
 	}
-	names, err := studyout.StudyFigures(*out, study, res)
+	names, err := studyout.StudyFigures(o.Out, study, res)
 	if err != nil {
 		return err
 	}
-	if err := recordFigure(*out, study, res); err != nil {
+	if err := recordFigure(o.Out, study, res); err != nil {
 		return err
 	}
 	names = append(names, "incidence-record")
-	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", *out, names)
+	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", o.Out, names)
 	return nil
 }
 

@@ -16,7 +16,6 @@ package main
 import (
 	"context"
 	_ "embed"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -52,13 +51,8 @@ func main() {
 }
 
 func run(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("oslo", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	reps := fs.Int("reps", 2000, "replications per arm")
-	seed := fs.Uint64("seed", 1, "master seed")
-	out := fs.String("out", "./oslo-out", "output directory")
-	workers := fs.Int("workers", 0, "worker goroutines (0: all processors)")
-	if err := fs.Parse(args); err != nil {
+	o, err := casekit.ParseFlags("oslo", args, stdout)
+	if err != nil {
 		return err
 	}
 
@@ -68,7 +62,7 @@ func run(args []string, stdout io.Writer) error {
 	}
 	study := sim.PolicyStudy(sc, []sim.Policy{sim.ParallelChannels{}, sim.FrontOnly{}, sim.BackOnly{}})
 	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{
-		Seed: *seed, Replications: *reps, Workers: *workers, KeepOutcomes: true,
+		Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true,
 	})
 	if err != nil {
 		return err
@@ -84,24 +78,24 @@ func run(args []string, stdout io.Writer) error {
 	if err := writeCaseTable(stdout, cs); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(*out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
+	if err := studyout.WriteFile(filepath.Join(o.Out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(*out, "case.json"), func(w io.Writer) error { return casekit.WriteJSON(w, cs) }); err != nil {
+	if err := studyout.WriteFile(filepath.Join(o.Out, "case.json"), func(w io.Writer) error { return casekit.WriteJSON(w, cs) }); err != nil {
 		return err
 	}
-	names, err := studyout.StudyFigures(*out, study, res)
+	names, err := studyout.StudyFigures(o.Out, study, res)
 	if err != nil {
 		return err
 	}
-	if err := attackFigure(*out, cs); err != nil {
+	if err := attackFigure(o.Out, cs); err != nil {
 		return err
 	}
-	if err := mobilisationFigure(*out, study, res); err != nil {
+	if err := mobilisationFigure(o.Out, study, res); err != nil {
 		return err
 	}
 	names = append(names, "attack-rates", "mobilisation")
-	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", *out, names)
+	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", o.Out, names)
 	return nil
 }
 

@@ -14,7 +14,6 @@ package main
 import (
 	"context"
 	_ "embed"
-	"flag"
 	"fmt"
 	"image/color"
 	"io"
@@ -55,13 +54,8 @@ func main() {
 }
 
 func run(args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("transit", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	reps := fs.Int("reps", 2000, "replications per arm")
-	seed := fs.Uint64("seed", 1, "master seed")
-	out := fs.String("out", "./transit-out", "output directory")
-	workers := fs.Int("workers", 0, "worker goroutines (0: all processors)")
-	if err := fs.Parse(args); err != nil {
+	o, err := casekit.ParseFlags("transit", args, stdout)
+	if err != nil {
 		return err
 	}
 
@@ -85,7 +79,7 @@ func run(args []string, stdout io.Writer) error {
 		{Label: "front-only", Scenario: sc, Policy: sim.FrontOnly{}},
 		{Label: "back-only", Scenario: sc, Policy: sim.BackOnly{}},
 	}}
-	cfg := sim.RunConfig{Seed: *seed, Replications: *reps, Workers: *workers, KeepOutcomes: true}
+	cfg := sim.RunConfig{Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true}
 	res, err := sim.RunStudy(context.Background(), study, cfg)
 	if err != nil {
 		return err
@@ -102,7 +96,7 @@ func run(args []string, stdout io.Writer) error {
 	// identical to the study's; an observer never changes a run).
 	var votes [][]voteRecord
 	for _, arm := range study.Arms {
-		v, err := recordVotes(arm, sim.RunConfig{Seed: *seed, Replications: *reps, Workers: *workers})
+		v, err := recordVotes(arm, sim.RunConfig{Seed: o.Seed, Replications: o.Reps, Workers: o.Workers})
 		if err != nil {
 			return err
 		}
@@ -112,21 +106,21 @@ func run(args []string, stdout io.Writer) error {
 	if err := writeCaseTable(stdout, cs); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(*out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
+	if err := studyout.WriteFile(filepath.Join(o.Out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(*out, "case.json"), func(w io.Writer) error { return casekit.WriteJSON(w, cs) }); err != nil {
+	if err := studyout.WriteFile(filepath.Join(o.Out, "case.json"), func(w io.Writer) error { return casekit.WriteJSON(w, cs) }); err != nil {
 		return err
 	}
-	names, err := studyout.StudyFigures(*out, study, res)
+	names, err := studyout.StudyFigures(o.Out, study, res)
 	if err != nil {
 		return err
 	}
-	if err := supportFigure(*out, votes[0], votes[1], study.Labels()[0], study.Labels()[1]); err != nil {
+	if err := supportFigure(o.Out, votes[0], votes[1], study.Labels()[0], study.Labels()[1]); err != nil {
 		return err
 	}
 	names = append(names, "union-support")
-	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", *out, names)
+	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", o.Out, names)
 	return nil
 }
 

@@ -1,11 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/backchannel-sim/backchannel/examples/internal/smoke"
@@ -17,39 +12,10 @@ import (
 // replications remain) and checks that the table, the summary and the
 // figures are written.
 func TestSmoke(t *testing.T) {
-	formats := smoke.Formats(t)
-	dir := t.TempDir()
-	var out bytes.Buffer
-	if err := run([]string{"--reps", "12", "--seed", "3", "--workers", "2", "--out", dir}, &out); err != nil {
-		t.Fatalf("run: %v\n%s", err, out.String())
-	}
-	for _, s := range []string{"parallel", "divided members", "front-only", "failed votes", "split votes"} {
-		if !strings.Contains(out.String(), s) {
-			t.Errorf("table lacks %q:\n%s", s, out.String())
-		}
-	}
-	files := []string{"summary.json", "case.json"}
-	for _, fig := range []string{"incidence", "channels", "trajectories", "union-support"} {
-		for _, f := range formats {
-			files = append(files, fig+"."+f)
-		}
-	}
-	for _, name := range files {
-		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Size() == 0 {
-			t.Errorf("%s not written: %v", name, err)
-		}
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep sim.Report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatalf("summary.json: %v", err)
-	}
-	if rep.Completed != 12 || len(rep.Arms) != 4 {
-		t.Errorf("summary: completed %d, arms %d; want 12, 4", rep.Completed, len(rep.Arms))
-	}
+	smoke.Check(t, run, 12, 4,
+		[]string{"parallel", "divided members", "front-only", "failed votes", "split votes"},
+		[]string{"incidence", "channels", "trajectories", "union-support"},
+		nil)
 }
 
 // TestScenario checks that the embedded scenario parses as the README says.

@@ -5,6 +5,7 @@ package casekit
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -77,4 +78,37 @@ func WriteJSON(w io.Writer, v any) error {
 	}
 	_, err = w.Write(append(b, '\n'))
 	return err
+}
+
+// Options are the flags every case study takes.
+type Options struct {
+	Reps    int    // replications per arm
+	Seed    uint64 // master seed
+	Out     string // output directory
+	Workers int    // worker goroutines (0: all processors)
+}
+
+// ParseFlags parses a case study's flags: --reps (default 2000), --seed
+// (default 1), --out (default ./NAME-out) and --workers. Usage and errors
+// go to w.
+func ParseFlags(name string, args []string, w io.Writer) (Options, error) {
+	var o Options
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(w)
+	fs.IntVar(&o.Reps, "reps", 2000, "replications per arm")
+	fs.Uint64Var(&o.Seed, "seed", 1, "master seed")
+	fs.StringVar(&o.Out, "out", "./"+name+"-out", "output directory")
+	fs.IntVar(&o.Workers, "workers", 0, "worker goroutines (0: all processors); results do not depend on it")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	case o.Reps < 1:
+		return o, fmt.Errorf("--reps %d: want ≥ 1", o.Reps)
+	case o.Workers < 0:
+		return o, fmt.Errorf("--workers %d: want ≥ 0", o.Workers)
+	}
+	return o, nil
 }

@@ -2,6 +2,7 @@ package casekit
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -34,5 +35,22 @@ func TestProportionAndFormat(t *testing.T) {
 	}
 	if s := FmtEst(Proportion(0, 0)); s != "–" {
 		t.Errorf("FmtEst(0/0) = %q", s)
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	var w strings.Builder
+	o, err := ParseFlags("oslo", nil, &w)
+	if err != nil || o != (Options{Reps: 2000, Seed: 1, Out: "./oslo-out"}) {
+		t.Errorf("defaults: %+v, %v", o, err)
+	}
+	o, err = ParseFlags("oslo", []string{"--reps", "5", "--seed", "9", "--out", "x", "--workers", "2"}, &w)
+	if err != nil || o != (Options{Reps: 5, Seed: 9, Out: "x", Workers: 2}) {
+		t.Errorf("flags: %+v, %v", o, err)
+	}
+	for _, bad := range [][]string{{"--reps", "0"}, {"--workers", "-1"}, {"extra"}, {"--nope"}} {
+		if _, err := ParseFlags("oslo", bad, &w); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }
