@@ -4,6 +4,7 @@
 #
 # Usage:
 #   deploy/slurm/submit.sh [--resume] [--] [backchannel run args...]
+#   BACKCHANNEL_CMD=sweep deploy/slurm/submit.sh [--] [backchannel sweep args...]
 #
 # Environment:
 #   BACKCHANNEL_BIN     binary to run (default: `backchannel` on PATH); must be
@@ -11,6 +12,9 @@
 #   BACKCHANNEL_OUT     output directory (default: ./backchannel-out); must be
 #                       on a filesystem shared with the compute nodes
 #   BACKCHANNEL_SHARDS  number of shards = array tasks (default: 4)
+#   BACKCHANNEL_CMD     run (default: shards of replications, merged into
+#                       merged.json) or sweep (shards of design points, merged
+#                       into merged.txt and merged/sweep.csv + figures)
 #   SBATCH_EXTRA_ARGS   extra sbatch options for both jobs, split on spaces,
 #                       e.g. "--partition=short --account=proj42 --time=2:00:00"
 #
