@@ -658,27 +658,42 @@ func Gaps(run RepRange, covered []RepRange) []RepRange {
 // synced, so that path always holds a complete file (the old or the new)
 // even if the process is killed or the machine crashes.
 func SaveStudyFile(path string, p *StudyPart) error {
-	var buf bytes.Buffer
-	if err := SaveStudyResult(&buf, p); err != nil {
-		return err
-	}
-	return writeFileAtomic(path, buf.Bytes())
+	return saveFile(path, func(w io.Writer) error { return SaveStudyResult(w, p) })
 }
 
 // LoadStudyFile reads a partial-result file (see LoadStudyResult); the
 // part's Source is path.
 func LoadStudyFile(path string) (*StudyPart, error) {
-	f, err := os.Open(path)
+	p, err := loadFile(path, LoadStudyResult)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	p, err := LoadStudyResult(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
 	p.Source = path
 	return p, nil
+}
+
+// saveFile encodes with save and writes the bytes to path atomically.
+func saveFile(path string, save func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := save(&buf); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes())
+}
+
+// loadFile opens path and decodes it with load; errors name the file.
+func loadFile[T any](path string, load func(io.Reader) (T, error)) (T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	v, err := load(f)
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
 }
 
 func writeFileAtomic(path string, data []byte) error {

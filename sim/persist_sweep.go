@@ -475,24 +475,15 @@ func sameValues(a, b [][]float64) bool {
 
 // SaveSweepFile writes p to path atomically (see SaveStudyFile).
 func SaveSweepFile(path string, p *SweepPart) error {
-	var buf bytes.Buffer
-	if err := SaveSweepResult(&buf, p); err != nil {
-		return err
-	}
-	return writeFileAtomic(path, buf.Bytes())
+	return saveFile(path, func(w io.Writer) error { return SaveSweepResult(w, p) })
 }
 
 // LoadSweepFile reads a sweep partial-result file (see LoadSweepResult);
 // the part's Source is path.
 func LoadSweepFile(path string) (*SweepPart, error) {
-	f, err := os.Open(path)
+	p, err := loadFile(path, LoadSweepResult)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	p, err := LoadSweepResult(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	p.Source = path
 	return p, nil

@@ -14,12 +14,10 @@ package main
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"text/tabwriter"
 
 	"image/color"
@@ -28,7 +26,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/backchannel-sim/backchannel/examples/internal/casekit"
+	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
@@ -55,7 +53,7 @@ func main() {
 }
 
 func run(args []string, stdout io.Writer) error {
-	o, err := casekit.ParseFlags("iran-oman", args, stdout)
+	o, err := studykit.ParseFlags("iran-oman", args, stdout)
 	if err != nil {
 		return err
 	}
@@ -93,29 +91,9 @@ func run(args []string, stdout io.Writer) error {
 	if err := writeCaseTable(stdout, cs); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(o.Out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
-		return err
-	}
-	if err := studyout.WriteFile(filepath.Join(o.Out, "case.json"), func(w io.Writer) error {
-		b, err := json.MarshalIndent(cs, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(append(b, '\n'))
-		return err
-	}); err != nil {
-		return err
-	}
-	names, err := studyout.StudyFigures(o.Out, study, res)
-	if err != nil {
-		return err
-	}
-	if err := recordFigure(o.Out, study, res); err != nil {
-		return err
-	}
-	names = append(names, "incidence-record")
-	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", o.Out, names)
-	return nil
+	return studykit.WriteOutputs(stdout, o.Out, study, res, rep, cs,
+		studykit.Figure{Name: "incidence-record", Write: func(dir string) error { return recordFigure(dir, study, res) }},
+	)
 }
 
 // armCase holds the numbers this study reads against the record, per arm.
@@ -186,11 +164,11 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) ([]armCase, error) {
 		}
 		q := km.Median()
 		ac.FirstTalks = [3]sim.Num{sim.Num(q.Value), sim.Num(q.Interval.Lo), sim.Num(q.Interval.Hi)}
-		ac.TalksToDeal = casekit.MedianCI(span)
-		ac.Gestures, ac.Leaks = casekit.Mean(&gest), casekit.Mean(&leaks)
-		ac.RoundsBack, ac.RoundsFront = casekit.Mean(&rb), casekit.Mean(&rf)
-		ac.SecretDeals = casekit.Proportion(secret, breaks)
-		ac.Breakthrough = casekit.Proportion(breaks, len(res.Outcomes))
+		ac.TalksToDeal = studykit.MedianCI(span)
+		ac.Gestures, ac.Leaks = studykit.Mean(&gest), studykit.Mean(&leaks)
+		ac.RoundsBack, ac.RoundsFront = studykit.Mean(&rb), studykit.Mean(&rf)
+		ac.SecretDeals = studykit.Proportion(secret, breaks)
+		ac.Breakthrough = studykit.Proportion(breaks, len(res.Outcomes))
 		out = append(out, ac)
 	}
 	return out, nil
@@ -203,9 +181,9 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	fmt.Fprintln(tw, "arm\tmedian breakthrough (years)\tP(deal by JPOA)\tP(deal by JCPOA)\tmedian first talks (rounds)\tfirst talks to deal (rounds)\tdeals made in secret\tgestures (mean)\tleaks (mean)\t")
 	for _, c := range cs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%.2f\t\n", c.Label,
-			casekit.FmtTriple(c.MedianYears, "%.2f"), fmtPoint(c.ByJPOA), fmtPoint(c.ByJCPOA),
-			casekit.FmtTriple(c.FirstTalks, "%.0f"), casekit.FmtTriple(c.TalksToDeal, "%.0f"),
-			casekit.FmtEst(c.SecretDeals), float64(c.Gestures.Mean), float64(c.Leaks.Mean))
+			studykit.FmtTriple(c.MedianYears, "%.2f"), fmtPoint(c.ByJPOA), fmtPoint(c.ByJCPOA),
+			studykit.FmtTriple(c.FirstTalks, "%.0f"), studykit.FmtTriple(c.TalksToDeal, "%.0f"),
+			studykit.FmtEst(c.SecretDeals), float64(c.Gestures.Mean), float64(c.Leaks.Mean))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -19,7 +19,6 @@ import (
 	"image/color"
 	"io"
 	"os"
-	"path/filepath"
 	"text/tabwriter"
 
 	"gonum.org/v1/plot"
@@ -27,7 +26,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/backchannel-sim/backchannel/examples/internal/casekit"
+	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
@@ -53,7 +52,7 @@ func main() {
 }
 
 func run(args []string, stdout io.Writer) error {
-	o, err := casekit.ParseFlags("mandela", args, stdout)
+	o, err := studykit.ParseFlags("mandela", args, stdout)
 	if err != nil {
 		return err
 	}
@@ -83,22 +82,9 @@ func run(args []string, stdout io.Writer) error {
 	if err := writeCaseTable(stdout, cs); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(o.Out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
-		return err
-	}
-	if err := studyout.WriteFile(filepath.Join(o.Out, "case.json"), func(w io.Writer) error { return casekit.WriteJSON(w, cs) }); err != nil {
-		return err
-	}
-	names, err := studyout.StudyFigures(o.Out, study, res)
-	if err != nil {
-		return err
-	}
-	if err := firstTalksFigure(o.Out, study, curves); err != nil {
-		return err
-	}
-	names = append(names, "first-talks")
-	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", o.Out, names)
-	return nil
+	return studykit.WriteOutputs(stdout, o.Out, study, res, rep, cs,
+		studykit.Figure{Name: "first-talks", Write: func(dir string) error { return firstTalksFigure(dir, study, curves) }},
+	)
 }
 
 // armCase holds the numbers this study reads against the record, per arm.
@@ -166,12 +152,12 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) ([]armCase, []*metrics.
 		curves = append(curves, km)
 		q := km.Median()
 		ac.FirstTalks = [3]sim.Num{sim.Num(q.Value), sim.Num(q.Interval.Lo), sim.Num(q.Interval.Hi)}
-		ac.TalksByWorkingGroup, ac.TalksEver = casekit.Proportion(byGroup, ac.N), casekit.Proportion(ever, ac.N)
+		ac.TalksByWorkingGroup, ac.TalksEver = studykit.Proportion(byGroup, ac.N), studykit.Proportion(ever, ac.N)
 		t := rep.Arms[a].TimeToBreakthrough
 		ac.Breakthrough = [3]sim.Num{t.Median, t.CI[0], t.CI[1]}
-		ac.BreakthroughRelease = casekit.Proportion(byRelease, ac.N)
-		ac.TalksToDeal = casekit.MedianCI(span)
-		ac.RoundsBack, ac.RoundsFront, ac.Leaks = casekit.Mean(&rb), casekit.Mean(&rf), casekit.Mean(&lk)
+		ac.BreakthroughRelease = studykit.Proportion(byRelease, ac.N)
+		ac.TalksToDeal = studykit.MedianCI(span)
+		ac.RoundsBack, ac.RoundsFront, ac.Leaks = studykit.Mean(&rb), studykit.Mean(&rf), studykit.Mean(&lk)
 		out = append(out, ac)
 	}
 	return out, curves, nil
@@ -184,8 +170,8 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	fmt.Fprintln(tw, "arm\tfirst talks (median round)\ttalks by May 1988\ttalks ever\tbreakthrough (median round)\tbreakthrough by Feb 1990\tfirst talks → deal (rounds)\trounds back / front (mean)\t")
 	for _, c := range cs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f / %.0f\t\n", c.Label,
-			casekit.FmtTriple(c.FirstTalks, "%.0f"), casekit.FmtEst(c.TalksByWorkingGroup), casekit.FmtEst(c.TalksEver),
-			casekit.FmtTriple(c.Breakthrough, "%.0f"), casekit.FmtEst(c.BreakthroughRelease), casekit.FmtTriple(c.TalksToDeal, "%.0f"),
+			studykit.FmtTriple(c.FirstTalks, "%.0f"), studykit.FmtEst(c.TalksByWorkingGroup), studykit.FmtEst(c.TalksEver),
+			studykit.FmtTriple(c.Breakthrough, "%.0f"), studykit.FmtEst(c.BreakthroughRelease), studykit.FmtTriple(c.TalksToDeal, "%.0f"),
 			float64(c.RoundsBack.Mean), float64(c.RoundsFront.Mean))
 	}
 	if err := tw.Flush(); err != nil {

@@ -20,13 +20,12 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"text/tabwriter"
 
 	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
 
-	"github.com/backchannel-sim/backchannel/examples/internal/casekit"
+	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
@@ -51,7 +50,7 @@ func main() {
 }
 
 func run(args []string, stdout io.Writer) error {
-	o, err := casekit.ParseFlags("oslo", args, stdout)
+	o, err := studykit.ParseFlags("oslo", args, stdout)
 	if err != nil {
 		return err
 	}
@@ -78,25 +77,10 @@ func run(args []string, stdout io.Writer) error {
 	if err := writeCaseTable(stdout, cs); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(o.Out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
-		return err
-	}
-	if err := studyout.WriteFile(filepath.Join(o.Out, "case.json"), func(w io.Writer) error { return casekit.WriteJSON(w, cs) }); err != nil {
-		return err
-	}
-	names, err := studyout.StudyFigures(o.Out, study, res)
-	if err != nil {
-		return err
-	}
-	if err := attackFigure(o.Out, cs); err != nil {
-		return err
-	}
-	if err := mobilisationFigure(o.Out, study, res); err != nil {
-		return err
-	}
-	names = append(names, "attack-rates", "mobilisation")
-	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", o.Out, names)
-	return nil
+	return studykit.WriteOutputs(stdout, o.Out, study, res, rep, cs,
+		studykit.Figure{Name: "attack-rates", Write: func(dir string) error { return attackFigure(dir, cs) }},
+		studykit.Figure{Name: "mobilisation", Write: func(dir string) error { return mobilisationFigure(dir, study, res) }},
+	)
 }
 
 // rate is an event rate per 100 rounds with its exact (Garwood) Poisson
@@ -198,18 +182,18 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) []armCase {
 				_ = nbd.Add(float64(o.Breakdowns))
 			}
 		}
-		ac.TalksToDeal = casekit.MedianCI(span)
-		ac.DealWithin8Months = casekit.Proportion(within, ac.N)
+		ac.TalksToDeal = studykit.MedianCI(span)
+		ac.DealWithin8Months = studykit.Proportion(within, ac.N)
 		ac.AttackRateSecret, ac.AttackRateVisible = poissonRate(secA, secR), poissonRate(visA, visR)
 		ac.FirstAttack = [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
 		if km, err := metrics.KaplanMeier(first, 1, 0.95, metrics.LogLog); err == nil {
 			q := km.Median()
 			ac.FirstAttack = [3]sim.Num{sim.Num(q.Value), sim.Num(q.Interval.Lo), sim.Num(q.Interval.Hi)}
 		}
-		ac.AnyAttack = casekit.Proportion(attacked, ac.N)
-		ac.TwoOrMoreChannels, ac.ThreeOrMoreChannels = casekit.Proportion(two, ac.N), casekit.Proportion(three, ac.N)
-		ac.NoDealAttacked = casekit.Proportion(noDealAtt, noDeal)
-		ac.NoDealBreakdowns = casekit.Mean(&nbd)
+		ac.AnyAttack = studykit.Proportion(attacked, ac.N)
+		ac.TwoOrMoreChannels, ac.ThreeOrMoreChannels = studykit.Proportion(two, ac.N), studykit.Proportion(three, ac.N)
+		ac.NoDealAttacked = studykit.Proportion(noDealAtt, noDeal)
+		ac.NoDealBreakdowns = studykit.Mean(&nbd)
 		out = append(out, ac)
 	}
 	return out
@@ -221,9 +205,9 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	fmt.Fprintln(tw, "arm\tfirst talks → deal (rounds)\tdeal within 8 months of talks\tattacks/100 secret rounds\tattacks/100 visible rounds\tfirst attack (rounds)\t≥2 back channels\t≥3 back channels\t")
 	for _, c := range cs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Label,
-			casekit.FmtTriple(c.TalksToDeal, "%.0f"), casekit.FmtEst(c.DealWithin8Months),
-			fmtRate(c.AttackRateSecret), fmtRate(c.AttackRateVisible), casekit.FmtTriple(c.FirstAttack, "%.0f"),
-			casekit.FmtEst(c.TwoOrMoreChannels), casekit.FmtEst(c.ThreeOrMoreChannels))
+			studykit.FmtTriple(c.TalksToDeal, "%.0f"), studykit.FmtEst(c.DealWithin8Months),
+			fmtRate(c.AttackRateSecret), fmtRate(c.AttackRateVisible), studykit.FmtTriple(c.FirstAttack, "%.0f"),
+			studykit.FmtEst(c.TwoOrMoreChannels), studykit.FmtEst(c.ThreeOrMoreChannels))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -232,7 +216,7 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "\narm\treplications without a deal: attacked\tbreakdowns (mean)\tmost back channels\t")
 	for _, c := range cs {
-		fmt.Fprintf(tw, "%s\t%s\t%.2f [%.2f, %.2f]\t%d\t\n", c.Label, casekit.FmtEst(c.NoDealAttacked),
+		fmt.Fprintf(tw, "%s\t%s\t%.2f [%.2f, %.2f]\t%d\t\n", c.Label, studykit.FmtEst(c.NoDealAttacked),
 			float64(c.NoDealBreakdowns.Mean), float64(c.NoDealBreakdowns.CI[0]), float64(c.NoDealBreakdowns.CI[1]), c.MaxChannels)
 	}
 	return tw.Flush()

@@ -33,6 +33,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
 )
@@ -58,38 +59,31 @@ func main() {
 
 // options are the command-line flags.
 type options struct {
-	reps, workers, levels, horizon, traceReps int
-	seed                                      uint64
-	out                                       string
+	studykit.Options
+	levels, horizon, traceReps int
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("reliance", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.IntVar(&o.reps, "reps", 2000, "replications per reliance level (common to all levels)")
-	fs.Uint64Var(&o.seed, "seed", 2026, "master seed")
-	fs.StringVar(&o.out, "out", "./reliance-out", "output directory")
-	fs.IntVar(&o.workers, "workers", 0, "worker goroutines (0: GOMAXPROCS); results do not depend on it")
+	o.Register(fs, "reliance", 2000, 2026, "replications per reliance level (common to all levels)")
 	fs.IntVar(&o.levels, "levels", 11, "number of equally spaced reliance levels from 0 to 1 (≥ 2)")
 	fs.IntVar(&o.traceReps, "trace-reps", 1000, "replications replayed with a channel observer at two levels (at most --reps)")
 	fs.IntVar(&o.horizon, "horizon", 0, "override the scenario's horizon in rounds (0: keep scenario.yaml's)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	if err := o.Check(fs); err != nil {
+		return o, err
+	}
 	switch {
-	case fs.NArg() > 0:
-		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
-	case o.reps < 1:
-		return o, fmt.Errorf("--reps %d: want ≥ 1", o.reps)
 	case o.levels < 2:
 		return o, fmt.Errorf("--levels %d: want ≥ 2", o.levels)
 	case o.horizon < 0:
 		return o, fmt.Errorf("--horizon %d: want ≥ 0", o.horizon)
 	case o.traceReps < 1:
 		return o, fmt.Errorf("--trace-reps %d: want ≥ 1", o.traceReps)
-	case o.workers < 0:
-		return o, fmt.Errorf("--workers %d: want ≥ 0", o.workers)
 	}
 	return o, nil
 }
@@ -123,7 +117,7 @@ func run(args []string, stdout io.Writer) error {
 
 	start := time.Now()
 	res, err := sim.RunStudy(ctx, study, sim.RunConfig{
-		Seed: o.seed, Replications: o.reps, Workers: o.workers, KeepOutcomes: true,
+		Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true,
 	})
 	if err != nil {
 		return err
@@ -140,9 +134,9 @@ func run(args []string, stdout io.Writer) error {
 
 	// Replay two levels with a channel observer: the returns of the k-th
 	// back channel.
-	nt := min(o.traceReps, o.reps)
+	nt := min(o.traceReps, o.Reps)
 	for _, k := range []int{(len(levels) - 1) / 2, len(levels) - 1} {
-		cr, miss, err := traceChannels(ctx, sc, levels[k], o.seed, nt, o.workers, sc.Talks.BackReturns,
+		cr, miss, err := traceChannels(ctx, sc, levels[k], o.Seed, nt, o.Workers, sc.Talks.BackReturns,
 			func(i int) sim.Outcome { return res.Outcomes[i].Arms[k] })
 		if err != nil {
 			return err
@@ -166,18 +160,18 @@ func run(args []string, stdout io.Writer) error {
 		{"table.txt", func(w io.Writer) error { return a.writeTable(w, rep) }},
 	}
 	for _, f := range files {
-		if err := studyout.WriteFile(filepath.Join(o.out, f.name), f.write); err != nil {
+		if err := studyout.WriteFile(filepath.Join(o.Out, f.name), f.write); err != nil {
 			return fmt.Errorf("writing %s: %w", f.name, err)
 		}
 	}
-	figs, err := a.figures(o.out, study, res)
+	figs, err := a.figures(o.Out, study, res)
 	if err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
 	if err := a.writeTable(stdout, rep); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\n%d levels × %d replications (and %d traced at 2 levels) in %.1fs; wrote %s: ", len(levels), rep.Completed, nt, elapsed.Seconds(), o.out)
+	fmt.Fprintf(stdout, "\n%d levels × %d replications (and %d traced at 2 levels) in %.1fs; wrote %s: ", len(levels), rep.Completed, nt, elapsed.Seconds(), o.Out)
 	for _, f := range files {
 		fmt.Fprintf(stdout, "%s ", f.name)
 	}

@@ -75,7 +75,7 @@ func analyse(d *sim.Design[sim.Arm], points []sim.SweepPoint, o options, whys []
 		}
 	}
 	for k, out := range outputs {
-		f, err := sensitivity(g.names, g.x, g.y[k], [2]uint64{o.seed, 0xB007 + uint64(k)}, o.boot, relIdx)
+		f, err := sensitivity(g.names, g.x, g.y[k], [2]uint64{o.Seed, 0xB007 + uint64(k)}, o.boot, relIdx)
 		if err != nil {
 			return nil, fmtErr(out.key, err)
 		}
@@ -124,7 +124,7 @@ func order(f fit) []int {
 
 func (g *gsa) writeTable(w io.Writer) error {
 	fmt.Fprintf(w, "Global sensitivity of the backchannel model: Latin hypercube of %d points × %d replications, horizon %d rounds, seed %d\n",
-		len(g.pts), g.opts.reps, g.horizon, g.opts.seed)
+		len(g.pts), g.opts.Reps, g.horizon, g.opts.Seed)
 	fmt.Fprintf(w, "SRC: standardised regression coefficient with %g%% BCa bootstrap interval over design points (%d resamples);\n", 100*conf, g.opts.boot)
 	fmt.Fprintf(w, "PRCC: partial rank correlation with Fisher-z interval. Ranked by |SRC|.\n\nparameters and ranges:\n")
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
@@ -247,8 +247,8 @@ type jsonFitT struct {
 }
 
 func (g *gsa) jsonReport() jsonReport {
-	r := jsonReport{Schema: "backchannel.examples.sensitivity/v1", ModelVersion: sim.ModelVersion, Seed: g.opts.seed,
-		Points: len(g.pts), Replications: g.opts.reps, Horizon: g.horizon, Bootstrap: g.opts.boot, Confidence: conf}
+	r := jsonReport{Schema: "backchannel.examples.sensitivity/v1", ModelVersion: sim.ModelVersion, Seed: g.opts.Seed,
+		Points: len(g.pts), Replications: g.opts.Reps, Horizon: g.horizon, Bootstrap: g.opts.boot, Confidence: conf}
 	for i, nm := range g.names {
 		r.Params = append(r.Params, jsonPar{nm, g.lo[i], g.hi[i], g.whys[i]})
 	}

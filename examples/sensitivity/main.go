@@ -39,6 +39,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
 )
@@ -74,9 +75,8 @@ type designSpec struct {
 }
 
 type options struct {
-	points, reps, workers, horizon, boot int
-	seed                                 uint64
-	out                                  string
+	studykit.Options
+	points, horizon, boot int
 }
 
 func parseFlags(args []string, stderr io.Writer, defPoints int) (options, error) {
@@ -84,26 +84,20 @@ func parseFlags(args []string, stderr io.Writer, defPoints int) (options, error)
 	fs := flag.NewFlagSet("sensitivity", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.IntVar(&o.points, "points", defPoints, "design points of the Latin hypercube")
-	fs.IntVar(&o.reps, "reps", 150, "replications per design point")
-	fs.Uint64Var(&o.seed, "seed", 2026, "master seed (design, replications and bootstrap)")
-	fs.StringVar(&o.out, "out", "./sensitivity-out", "output directory")
-	fs.IntVar(&o.workers, "workers", 0, "worker goroutines (0: GOMAXPROCS); results do not depend on it")
+	o.Register(fs, "sensitivity", 150, 2026, "replications per design point")
 	fs.IntVar(&o.boot, "boot", 1000, "bootstrap resamples of the design points for the SRC intervals")
 	fs.IntVar(&o.horizon, "horizon", 0, "override the scenario's horizon in rounds (0: keep scenario.yaml's)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	if err := o.Check(fs); err != nil {
+		return o, err
+	}
 	switch {
-	case fs.NArg() > 0:
-		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
-	case o.reps < 1:
-		return o, fmt.Errorf("--reps %d: want ≥ 1", o.reps)
 	case o.boot < 2:
 		return o, fmt.Errorf("--boot %d: want ≥ 2", o.boot)
 	case o.horizon < 0:
 		return o, fmt.Errorf("--horizon %d: want ≥ 0", o.horizon)
-	case o.workers < 0:
-		return o, fmt.Errorf("--workers %d: want ≥ 0", o.workers)
 	}
 	return o, nil
 }
@@ -145,7 +139,7 @@ func run(args []string, stdout io.Writer) error {
 	if n < len(params)+3 {
 		return fmt.Errorf("--points %d: want at least %d (parameters + 3) for the regression", n, len(params)+3)
 	}
-	design, err := sim.LatinHypercube(n, params, rand.New(rand.NewPCG(o.seed, 0x4c4843)))
+	design, err := sim.LatinHypercube(n, params, rand.New(rand.NewPCG(o.Seed, 0x4c4843)))
 	if err != nil {
 		return err
 	}
@@ -153,7 +147,7 @@ func run(args []string, stdout io.Writer) error {
 	defer stop()
 	start := time.Now()
 	// Small blocks: a point's replications are spread over the workers.
-	cfg := sim.RunConfig{Seed: o.seed, Replications: o.reps, Workers: o.workers, BlockSize: 16}
+	cfg := sim.RunConfig{Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, BlockSize: 16}
 	points, err := sim.RunSweep(ctx, cfg, design, sim.Arm{Scenario: sc})
 	if err != nil {
 		return err
@@ -182,18 +176,18 @@ func run(args []string, stdout io.Writer) error {
 		}},
 	}
 	for _, f := range files {
-		if err := studyout.WriteFile(filepath.Join(o.out, f.name), f.write); err != nil {
+		if err := studyout.WriteFile(filepath.Join(o.Out, f.name), f.write); err != nil {
 			return fmt.Errorf("writing %s: %w", f.name, err)
 		}
 	}
-	figs, err := g.figures(o.out)
+	figs, err := g.figures(o.Out)
 	if err != nil {
 		return fmt.Errorf("figures: %w", err)
 	}
 	if err := g.writeTable(stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\n%d points × %d replications in %.1fs (analysis %.1fs); wrote %s: ", n, o.reps, elapsed.Seconds(), time.Since(start).Seconds()-elapsed.Seconds(), o.out)
+	fmt.Fprintf(stdout, "\n%d points × %d replications in %.1fs (analysis %.1fs); wrote %s: ", n, o.Reps, elapsed.Seconds(), time.Since(start).Seconds()-elapsed.Seconds(), o.Out)
 	for _, f := range files {
 		fmt.Fprintf(stdout, "%s ", f.name)
 	}

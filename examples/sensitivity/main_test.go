@@ -14,34 +14,12 @@ import (
 // TestSmoke runs the study in-process on a small design with a short
 // horizon and checks that every table and figure is written.
 func TestSmoke(t *testing.T) {
-	formats := smoke.Formats(t)
-	dir := t.TempDir()
-	var out bytes.Buffer
-	err := run([]string{"--points", "13", "--reps", "4", "--horizon", "52", "--boot", "10", "--seed", "7", "--workers", "2", "--out", dir}, &out)
-	if err != nil {
-		t.Fatalf("run: %v\n%s", err, out.String())
-	}
-	for _, want := range []string{"13 points × 4 replications", "SRC [95% CI]", "policy.reliance", "R² linear"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("printed table lacks %q:\n%s", want, out.String())
-		}
-	}
-	files := []string{"table.txt", "points.csv", "sweep.csv", "coefficients.csv", "sensitivity.json"}
-	for _, f := range []string{"sensitivity", "scatter"} {
-		for _, ext := range formats {
-			files = append(files, f+"."+ext)
-		}
-	}
-	for _, f := range files {
-		fi, err := os.Stat(filepath.Join(dir, f))
-		if err != nil {
-			t.Errorf("missing output: %v", err)
-			continue
-		}
-		if fi.Size() == 0 {
-			t.Errorf("%s is empty", f)
-		}
-	}
+	smoke.Formats(t)
+	dir, _ := smoke.Run(t, run, []string{"--points", "13", "--reps", "4", "--horizon", "52", "--boot", "10", "--seed", "7", "--workers", "2"},
+		[]string{"13 points × 4 replications", "SRC [95% CI]", "policy.reliance", "R² linear"}...)
+	smoke.Files(t, dir,
+		[]string{"table.txt", "points.csv", "sweep.csv", "coefficients.csv", "sensitivity.json"},
+		[]string{"sensitivity", "scatter"})
 	b, err := os.ReadFile(filepath.Join(dir, "points.csv"))
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
 	"text/tabwriter"
 
@@ -28,7 +27,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/backchannel-sim/backchannel/examples/internal/casekit"
+	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
@@ -54,7 +53,7 @@ func main() {
 }
 
 func run(args []string, stdout io.Writer) error {
-	o, err := casekit.ParseFlags("transit", args, stdout)
+	o, err := studykit.ParseFlags("transit", args, stdout)
 	if err != nil {
 		return err
 	}
@@ -106,22 +105,11 @@ func run(args []string, stdout io.Writer) error {
 	if err := writeCaseTable(stdout, cs); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(o.Out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
-		return err
-	}
-	if err := studyout.WriteFile(filepath.Join(o.Out, "case.json"), func(w io.Writer) error { return casekit.WriteJSON(w, cs) }); err != nil {
-		return err
-	}
-	names, err := studyout.StudyFigures(o.Out, study, res)
-	if err != nil {
-		return err
-	}
-	if err := supportFigure(o.Out, votes[0], votes[1], study.Labels()[0], study.Labels()[1]); err != nil {
-		return err
-	}
-	names = append(names, "union-support")
-	fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (png, svg, pdf)\n", o.Out, names)
-	return nil
+	return studykit.WriteOutputs(stdout, o.Out, study, res, rep, cs,
+		studykit.Figure{Name: "union-support", Write: func(dir string) error {
+			return supportFigure(dir, votes[0], votes[1], study.Labels()[0], study.Labels()[1])
+		}},
+	)
 }
 
 // voteRecord is one ratification vote as the library reports it to an
@@ -233,7 +221,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) [
 				}
 			}
 		}
-		ac.AnyFailed, ac.Breakthrough, ac.SecondVote = casekit.Proportion(anyFail, ac.N), casekit.Proportion(breaks, ac.N), casekit.Proportion(second, breaks)
+		ac.AnyFailed, ac.Breakthrough, ac.SecondVote = studykit.Proportion(anyFail, ac.N), studykit.Proportion(breaks, ac.N), studykit.Proportion(second, breaks)
 		ac.UnionPolarisation = quantiles(pol)
 		vs := votes[a]
 		ac.Votes = len(vs)
@@ -270,13 +258,13 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) [
 				close++
 			}
 		}
-		ac.FailedVotes = casekit.Proportion(failed, len(vs))
-		ac.UnionFailed = casekit.Proportion(unionNo, failed)
-		ac.Within1pt, ac.Within5pt = casekit.Proportion(w1, len(vs)), casekit.Proportion(w5, len(vs))
-		ac.SplitVotes = casekit.Proportion(split, len(vs))
-		ac.CloseCall = casekit.Proportion(close, len(vs))
+		ac.FailedVotes = studykit.Proportion(failed, len(vs))
+		ac.UnionFailed = studykit.Proportion(unionNo, failed)
+		ac.Within1pt, ac.Within5pt = studykit.Proportion(w1, len(vs)), studykit.Proportion(w5, len(vs))
+		ac.SplitVotes = studykit.Proportion(split, len(vs))
+		ac.CloseCall = studykit.Proportion(close, len(vs))
 		ac.UnionSupport = quantiles(sup)
-		ac.GapToNextVote = casekit.MedianCI(gaps)
+		ac.GapToNextVote = studykit.MedianCI(gaps)
 		out = append(out, ac)
 	}
 	return out
@@ -307,7 +295,7 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	fmt.Fprintln(tw, "arm\tvotes\tfailed votes\tunion rejected (of failed)\treplications with a failed vote\tdeals passed only at a later vote\tweeks failed → next vote\t")
 	for _, c := range cs {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", c.Label, c.Votes,
-			casekit.FmtEst(c.FailedVotes), casekit.FmtEst(c.UnionFailed), casekit.FmtEst(c.AnyFailed), casekit.FmtEst(c.SecondVote), casekit.FmtTriple(c.GapToNextVote, "%.0f"))
+			studykit.FmtEst(c.FailedVotes), studykit.FmtEst(c.UnionFailed), studykit.FmtEst(c.AnyFailed), studykit.FmtEst(c.SecondVote), studykit.FmtTriple(c.GapToNextVote, "%.0f"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -317,7 +305,7 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	fmt.Fprintln(tw, "arm\tunion support at the vote (10/50/90%)\tsplit votes (5-95%)\tunion within 1 pt\twithin 5 pts\tdecided by the shock (±1 sd)\tunion polarisation at the end (10/50/90%)\t")
 	for _, c := range cs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Label,
-			fmtQuantiles(c.UnionSupport), casekit.FmtEst(c.SplitVotes), casekit.FmtEst(c.Within1pt), casekit.FmtEst(c.Within5pt), casekit.FmtEst(c.CloseCall), fmtQuantiles(c.UnionPolarisation))
+			fmtQuantiles(c.UnionSupport), studykit.FmtEst(c.SplitVotes), studykit.FmtEst(c.Within1pt), studykit.FmtEst(c.Within5pt), studykit.FmtEst(c.CloseCall), fmtQuantiles(c.UnionPolarisation))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -32,18 +32,14 @@ func Formats(t testing.TB) []string {
 	return figures.Formats
 }
 
-// Check runs a study in-process with a few replications into a temporary
-// directory and checks what every study must write: its table on stdout
-// (containing each of want), summary.json with completed replications and
-// arms, and every file in files (figure base names are expanded to the
-// formats of Formats). It returns the directory and the table.
-func Check(t *testing.T, run func(args []string, stdout io.Writer) error, reps, arms int, want, figures, files []string) (dir, table string) {
+// Run runs a study in-process with args plus --out DIR (a temporary
+// directory) and checks that its table on stdout contains each of want. It
+// returns the directory and the table.
+func Run(t *testing.T, run func(args []string, stdout io.Writer) error, args []string, want ...string) (dir, table string) {
 	t.Helper()
-	formats := Formats(t)
 	dir = t.TempDir()
 	var out bytes.Buffer
-	args := []string{"--reps", strconv.Itoa(reps), "--seed", "3", "--workers", "2", "--out", dir}
-	if err := run(args, &out); err != nil {
+	if err := run(append(append([]string(nil), args...), "--out", dir), &out); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	for _, s := range want {
@@ -51,7 +47,15 @@ func Check(t *testing.T, run func(args []string, stdout io.Writer) error, reps, 
 			t.Errorf("table lacks %q:\n%s", s, out.String())
 		}
 	}
-	names := append([]string{"summary.json"}, files...)
+	return dir, out.String()
+}
+
+// Files checks that every file and every figure (expanded to the formats
+// of Formats, which it calls) was written to dir and is not empty.
+func Files(t *testing.T, dir string, files, figures []string) {
+	t.Helper()
+	formats := Formats(t)
+	names := append([]string(nil), files...)
 	for _, fig := range figures {
 		for _, f := range formats {
 			names = append(names, fig+"."+f)
@@ -62,6 +66,18 @@ func Check(t *testing.T, run func(args []string, stdout io.Writer) error, reps, 
 			t.Errorf("%s not written: %v", name, err)
 		}
 	}
+}
+
+// Check runs a case study with a few replications (Run, seed 3, two
+// workers) and checks what every case study must write: its table
+// (containing each of want), summary.json with the completed replications
+// and arms, and the files and figures given (Files). It returns the
+// directory and the table.
+func Check(t *testing.T, run func(args []string, stdout io.Writer) error, reps, arms int, want, figures, files []string) (dir, table string) {
+	t.Helper()
+	Formats(t) // before the run: under -race the study writes SVG only
+	dir, table = Run(t, run, []string{"--reps", strconv.Itoa(reps), "--seed", "3", "--workers", "2"}, want...)
+	Files(t, dir, append([]string{"summary.json"}, files...), figures)
 	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -73,5 +89,5 @@ func Check(t *testing.T, run func(args []string, stdout io.Writer) error, reps, 
 	if rep.Completed != reps || len(rep.Arms) != arms {
 		t.Errorf("summary: completed %d, arms %d; want %d, %d", rep.Completed, len(rep.Arms), reps, arms)
 	}
-	return dir, out.String()
+	return dir, table
 }

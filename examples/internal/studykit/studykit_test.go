@@ -1,4 +1,4 @@
-package casekit
+package studykit
 
 import (
 	"math"
