@@ -2,17 +2,17 @@ package metrics
 
 import "fmt"
 
-// Five negotiations followed for 10 rounds; "impasses" are the repeated
-// event, breakthrough (1) and collapse (2) are terminal. The second
-// impasse of the third negotiation comes in the round it collapses, so it
-// counts.
+// Five subjects followed for 10 rounds, with a repeated event and two
+// terminal causes, 1 and 2. The third subject's second event comes in the
+// round of its terminal event, so it counts. Values checked by hand (see
+// TestRecurrentEventsHand) and the intervals with Wilson's formula.
 func ExampleRecurrentEvents() {
 	r, _ := NewRecurrentEvents(2, 2, 10)
-	_ = r.Add([]int{2, 5}, 8, 1) // two impasses, breakthrough at 8
-	_ = r.Add([]int{3}, 6, 2)    // one impasse, collapse at 6
-	_ = r.Add([]int{4, 9}, 9, 2) // second impasse and collapse at 9
-	_ = r.Add([]int{2, 2, 7}, 10, 0)
-	_ = r.Add(nil, 10, 0) // no impasse by the horizon
+	_ = r.Add([]int{2, 5}, 8, 1)     // two events, terminal cause 1 at 8
+	_ = r.Add([]int{3}, 6, 2)        // one event, terminal cause 2 at 6
+	_ = r.Add([]int{4, 9}, 9, 2)     // second event and terminal event at 9
+	_ = r.Add([]int{2, 2, 7}, 10, 0) // two events in round 2; censored at the horizon
+	_ = r.Add(nil, 10, 0)            // no event by the horizon
 	for k := 1; k <= 2; k++ {
 		s, _ := r.Kth(k, 0.95, Log)
 		f := s.Incidence.Cause(1)
@@ -24,8 +24,8 @@ func ExampleRecurrentEvents() {
 	// k=2: F at [2 5 6 9] = [0.20 0.40 0.40 0.60]; median 9; P(by horizon) = 0.60 [0.230724, 0.882379] (95%)
 }
 
-// The mean cumulative number of events by round: the subject whose talks
-// ended at round 2 keeps its one event afterwards.
+// The mean cumulative number of events by round: the subject that left at
+// round 2 keeps its one event afterwards (hand check in TestMeanCountHand).
 func ExampleMeanCount() {
 	m, _ := NewMeanCount(4)
 	_ = m.Add([]int{1, 1, 3}, 4)
@@ -43,7 +43,7 @@ func ExampleMeanCount() {
 	// t=4 mean 1.333 SE 0.882
 }
 
-// Four subjects in states 0 (talks), 1 (stalled) and 2 (terminal); shorter
+// Four subjects in states 0, 1 and 2 (terminal); shorter
 // paths end in their last state, which absorbs. The limits are Goodman's
 // simultaneous intervals (Wilson at level 1 - 0.05/3), checked by hand.
 func ExampleOccupancy() {

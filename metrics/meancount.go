@@ -16,16 +16,16 @@ import (
 // Every subject is observed until it leaves observation at round end, by
 // a terminal event or at the horizon, and nothing is counted after end:
 // the count of a subject that ended at s < t is frozen at its value at s,
-// N(t) = N(s) (a subject whose talks collapsed keeps the impasses it had).
-// Because no subject is censored while it could still have events, the
-// sample mean of N_i(t) over the n subjects is the exact (unbiased)
-// estimator of μ(t) at every t, and its variance is the sample variance
-// over n; no Nelson-Aalen-type weighting by the number at risk is needed
-// (the mean cumulative function of Nelson 2003, Recurrent Events Data
-// Analysis for Product Repairs, Disease Recurrences, and Other
-// Applications, SIAM, with complete follow-up; Cook and Lawless 2007, The
-// Statistical Analysis of Recurrent Events, Springer, on mean functions
-// with a terminal event, which this μ(t) is: the count stops at death):
+// N(t) = N(s). Because no subject is censored while it could still have
+// events, the sample mean of N_i(t) over the n subjects is the exact
+// (unbiased) estimator of μ(t) at every t, and its standard error is the
+// sample standard deviation over √n; no weighting by the number at risk
+// is needed. This μ(t) is the mean frequency function of recurrent events
+// stopped by a terminal event (Ghosh and Lin 2000, Nonparametric analysis
+// of recurrent events and death, Biometrics 56, 554-562), estimated
+// without censoring; it is also Nelson's mean cumulative function with
+// complete follow-up (Nelson 2003, Recurrent Events Data Analysis for
+// Product Repairs, Disease Recurrences, and Other Applications, SIAM):
 //
 //	S(t) = Σ_i N_i(t),  Q(t) = Σ_i N_i(t)²
 //	μ̂(t) = S(t)/n

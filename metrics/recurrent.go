@@ -30,7 +30,7 @@ import (
 //
 // Ties: several events may share a round (t_k = t_{k+1}); an event in the
 // same round as the terminal event counts as happening before it, so a
-// subject whose second event and collapse fall in round 7 has its second
+// subject whose second event and terminal event fall in round 7 has its second
 // event at 7. Nothing is counted after end.
 //
 // Memory is MaxK event tables of (horizon+1)·(C+2) integers, independent
@@ -184,7 +184,7 @@ type KthEvent struct {
 	Incidence *CompetingRisks
 	// Median is the first round at which the cumulative incidence of the
 	// K-th event reaches 1/2, with the interval read off the pointwise
-	// limits (see KthEvent doc on RecurrentEvents.Kth); NaN if never.
+	// limits (see RecurrentEvents.Kth); NaN where not reached.
 	Median TimeQuantile
 	// ByHorizon is P(K-th event by the horizon) with its standard error
 	// and interval.
@@ -193,7 +193,7 @@ type KthEvent struct {
 	// without its K-th event; ByHorizon is then the binomial proportion
 	// with a Wilson interval (see RecurrentEvents.Kth).
 	Complete bool
-	N        int
+	N        int // number of subjects
 }
 
 // Estimate is a point estimate with its standard error, confidence

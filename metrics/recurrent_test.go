@@ -42,13 +42,13 @@ func TestRecurrentEventsHand(t *testing.T) {
 	//      t=9 n=2 -> .4+.4/2=.6.
 	// k=3: t=6 collapse n=5 (S=.8); t=7 n=4 -> .8/4=.2.
 	cases := []struct {
-		k              int
-		times          []int
-		f              []float64 // F of the k-th event at times
-		collapse       float64   // F of collapse (cause 1+2) at the last row
-		median         float64
-		byHorizon      float64
-		eventsByHorizo int
+		k         int
+		times     []int
+		f         []float64 // F of the k-th event at times
+		collapse  float64   // F of collapse (cause 1+2) at the last row
+		median    float64
+		byHorizon float64
+		withK     int // subjects with at least k events
 	}{
 		{1, []int{2, 3, 4}, []float64{0.4, 0.6, 0.8}, 0, 3, 0.8, 4},
 		{2, []int{2, 5, 6, 9}, []float64{0.2, 0.4, 0.4, 0.6}, 0.2, 9, 0.6, 3},
@@ -82,7 +82,7 @@ func TestRecurrentEventsHand(t *testing.T) {
 		if g := cr.Cause(1).F[last]; !closeTo(g, c.byHorizon, 1e-15) {
 			t.Errorf("k=%d: AJ at the horizon %v, want proportion %v", c.k, g, c.byHorizon)
 		}
-		w, _ := Wilson(c.eventsByHorizo, 5, 0.95)
+		w, _ := Wilson(c.withK, 5, 0.95)
 		if got.ByHorizon.Interval != w {
 			t.Errorf("k=%d: interval %v, want Wilson %v", c.k, got.ByHorizon.Interval, w)
 		}
