@@ -223,3 +223,22 @@ func TestKthEventBy(t *testing.T) {
 		}
 	}
 }
+
+// No events of any kind: every subject reaches the horizon event-free.
+func TestRecurrentEventsNoEvents(t *testing.T) {
+	t.Parallel()
+	r, _ := NewRecurrentEvents(2, 1, 4)
+	for range 3 {
+		_ = r.Add(nil, 4, 0)
+	}
+	got, err := r.Kth(2, 0.95, Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := Wilson(0, 3, 0.95)
+	if len(got.Incidence.T) != 0 || !math.IsNaN(got.Median.Value) || !math.IsNaN(got.Median.Interval.Lo) ||
+		!got.Complete || got.ByHorizon.Value != 0 || got.ByHorizon.Interval != w {
+		t.Errorf("no events: rows %v median %+v by horizon %+v complete %v; want no rows, NaN median, 0 with %v",
+			got.Incidence.T, got.Median, got.ByHorizon, got.Complete, w)
+	}
+}
