@@ -1,8 +1,10 @@
 // Package metrics provides the estimators of the backchannel project:
 // proportions with score and exact intervals, discrete-time event tables,
 // Kaplan-Meier survival curves, Aalen-Johansen cumulative incidence for
-// competing risks, streaming summaries that merge exactly, per-time
-// trajectory bands and the bootstrap.
+// competing risks, time to the k-th recurrent event ([RecurrentEvents]),
+// mean cumulative counts ([MeanCount]), state occupancy with simultaneous
+// multinomial intervals ([Occupancy]), streaming summaries that merge
+// exactly, per-time trajectory bands and the bootstrap.
 //
 // The package knows nothing of negotiation. It works on counts, on
 // non-negative integer event times and on float64 values.
@@ -21,7 +23,7 @@
 // # Exact merging
 //
 // The streaming accumulators ([EventTable], [Moments], [IntHistogram],
-// [Bands]) hold only integers: counts and the limbs of an exact
+// [Bands], [RecurrentEvents], [MeanCount], [Occupancy]) hold only integers: counts and the limbs of an exact
 // superaccumulator ([ExactSum]) for sums of float64. Their Merge methods
 // are therefore associative and commutative bit for bit, so a Monte Carlo
 // runner that splits replications into shards in any way and merges them
@@ -44,7 +46,13 @@
 //     median survival time. Biometrics 38, 29-41.
 //   - Clopper, C. J. and Pearson, E. S. (1934). The use of confidence or
 //     fiducial limits illustrated in the case of the binomial. Biometrika 26, 404-413.
+//   - Cook, R. J. and Lawless, J. F. (2007). The Statistical Analysis of
+//     Recurrent Events. Springer.
 //   - Efron, B. (1987). Better bootstrap confidence intervals. JASA 82, 171-185.
+//   - Ghosh, D. and Lin, D. Y. (2000). Nonparametric analysis of recurrent
+//     events and death. Biometrics 56, 554-562.
+//   - Goodman, L. A. (1965). On simultaneous confidence intervals for
+//     multinomial proportions. Technometrics 7, 247-254.
 //   - Greenwood, M. (1926). The natural duration of cancer. Reports on Public
 //     Health and Medical Subjects 33, HMSO.
 //   - Kalbfleisch, J. D. and Prentice, R. L. (2002). The Statistical Analysis of
@@ -52,8 +60,12 @@
 //   - Klein, J. P. and Moeschberger, M. L. (2003). Survival Analysis, 2nd ed. Springer.
 //   - Neal, R. M. (2015). Fast exact summation using small and large
 //     superaccumulators. arXiv:1505.05571.
+//   - Nelson, W. B. (2003). Recurrent Events Data Analysis for Product
+//     Repairs, Disease Recurrences, and Other Applications. ASA-SIAM.
 //   - Newcombe, R. G. (1998). Improved confidence intervals for the difference
 //     between binomial proportions based on paired data. Stat. Med. 17, 2635-2650.
+//   - Sison, C. P. and Glaz, J. (1995). Simultaneous confidence intervals and
+//     sample size determination for multinomial proportions. JASA 90, 366-369.
 //   - Therneau, T. M. (2024). A package for survival analysis in R (survival),
 //     and its vignettes "survival" and "compete".
 //   - Wilson, E. B. (1927). Probable inference, the law of succession, and
