@@ -133,7 +133,7 @@ func TestSobolIntegration(t *testing.T) {
 		sum += f(s.Next(p))
 	}
 	// Var f = (1 + 1/12)^8 - 1 = 0.8973; MC SE at n = 4096: 0.0148.
-	mcSE := math.Sqrt((math.Pow(1+1.0/12, d)-1)/n)
+	mcSE := math.Sqrt((math.Pow(1+1.0/12, d) - 1) / n)
 	if err := math.Abs(sum/n - 1); err > mcSE/10 {
 		t.Errorf("Sobol integral error %v, want < MC SE/10 = %v", err, mcSE/10)
 	}
