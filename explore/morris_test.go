@@ -128,3 +128,61 @@ func TestMorrisBadInput(t *testing.T) {
 		})
 	}
 }
+
+// spread returns D^2, the sum over pairs of squared trajectory distances.
+func spread(m *Morris) float64 {
+	k := len(m.Space)
+	var total float64
+	for a := range m.R {
+		for b := a + 1; b < m.R; b++ {
+			var d float64
+			for _, xi := range m.Unit[a*(k+1) : (a+1)*(k+1)] {
+				for _, xj := range m.Unit[b*(k+1) : (b+1)*(k+1)] {
+					var ss float64
+					for z := range xi {
+						ss += (xi[z] - xj[z]) * (xi[z] - xj[z])
+					}
+					d += math.Sqrt(ss)
+				}
+			}
+			total += d * d
+		}
+	}
+	return total
+}
+
+// TestMorrisSpread checks that the selected trajectories are spread more
+// than r random ones drawn from the same generator state, that they still
+// satisfy the grid and one-at-a-time structure, and that the G-function
+// ranking holds on them.
+func TestMorrisSpread(t *testing.T) {
+	t.Parallel()
+	a := []float64{0, 1, 4.5, 9}
+	sel, err := NewMorrisSpread(unitSpace(4), 10, 4, 60, rand.New(rand.NewPCG(5, 5)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := NewMorris(unitSpace(4), 10, 4, rand.New(rand.NewPCG(5, 5)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, p := spread(sel), spread(plain); !(s > p) {
+		t.Errorf("spread of selected trajectories %v, want above the first 10 candidates' %v", s, p)
+	}
+	if sel.Len() != 10*5 {
+		t.Fatalf("selected design has %d points, want 50", sel.Len())
+	}
+	y := evalDesign(&sel.Design, func(x []float64) float64 { return gFunction(x, a) })
+	eff, err := sel.Analyze(y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(a); i++ {
+		if !(eff[i].MuStar > eff[i+1].MuStar) {
+			t.Errorf("mu*[%d] = %.4f not above mu*[%d] = %.4f", i+1, eff[i].MuStar, i+2, eff[i+1].MuStar)
+		}
+	}
+	if _, err := NewMorrisSpread(unitSpace(4), 10, 4, 5, rand.New(rand.NewPCG(5, 5))); !errors.Is(err, ErrDomain) {
+		t.Errorf("candidates < r: error = %v, want ErrDomain", err)
+	}
+}

@@ -111,10 +111,9 @@ func (s *Sobol) Dim() int { return s.dim }
 // Index returns the index of the point that the next call to Next returns.
 func (s *Sobol) Index() uint64 { return s.index }
 
-// Scramble applies a random digital shift (Owen 1995 calls it a digital
-// shift; L'Ecuyer and Lemieux 2002): every coordinate's 32-bit integer is
-// XORed with a uniform random word drawn from rng, one per dimension, so
-// the points are uniformly distributed over the cube while each block of
+// Scramble applies a random digital shift (L'Ecuyer and Lemieux 2002):
+// every coordinate's 32-bit integer is XORed with a uniform random word
+// drawn from rng, one per dimension, so the points are uniformly distributed over the cube while each block of
 // 2^m points keeps its net property. Scramble changes the points from now
 // on, not the position in the sequence; with the same rng state the
 // result is reproducible bit for bit.
