@@ -186,3 +186,35 @@ func TestMorrisSpread(t *testing.T) {
 		t.Errorf("candidates < r: error = %v, want ErrDomain", err)
 	}
 }
+
+// TestMorrisDeterministic checks that the same seed gives the same design
+// and the same effects bit for bit.
+func TestMorrisDeterministic(t *testing.T) {
+	t.Parallel()
+	a := []float64{0, 1, 9}
+	run := func() ([][]float64, []Effect) {
+		m, err := NewMorrisSpread(unitSpace(3), 8, 4, 20, rand.New(rand.NewPCG(9, 9)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		eff, err := m.Analyze(evalDesign(&m.Design, func(x []float64) float64 { return gFunction(x, a) }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Unit, eff
+	}
+	u1, e1 := run()
+	u2, e2 := run()
+	for r := range u1 {
+		for j := range u1[r] {
+			if u1[r][j] != u2[r][j] {
+				t.Fatalf("point %d differs: %v vs %v", r, u1[r], u2[r])
+			}
+		}
+	}
+	for i := range e1 {
+		if e1[i] != e2[i] {
+			t.Errorf("effect %d differs: %+v vs %+v", i, e1[i], e2[i])
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -207,12 +208,29 @@ func TestPrimBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := Prim(c.x, c.y, c.opt); !errors.Is(err, ErrDomain) {
-				t.Errorf("error = %v, want one wrapping ErrDomain", err)
+			_, err := Prim(c.x, c.y, c.opt)
+			if !errors.Is(err, ErrDomain) {
+				t.Fatalf("error = %v, want one wrapping ErrDomain", err)
+			}
+			if w := primErrWant[c.name]; !strings.Contains(err.Error(), w) {
+				t.Errorf("error %q does not mention %q", err, w)
 			}
 		})
 	}
 	if _, err := PrimCover(x, y, PrimOptions{}, 0); !errors.Is(err, ErrDomain) {
 		t.Errorf("PrimCover maxBoxes=0: error = %v, want ErrDomain", err)
 	}
+}
+
+// primErrWant is what each bad-input error must mention (argument and value).
+var primErrWant = map[string]string{
+	"empty":       "got 0 points",
+	"length":      "2 outcomes y for 3 points",
+	"ragged":      "x[1] has 1 coordinates",
+	"NaN":         "x[1][0] = NaN",
+	"no interest": "no case of interest",
+	"alpha":       "Alpha = 0.6",
+	"mass":        "MinMass = 1.5",
+	"density":     "MinDensity = -1",
+	"p-value":     "MaxPValue = 1",
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -276,8 +277,27 @@ func TestSaltelliBadInput(t *testing.T) {
 			t.Parallel()
 			err := tc.run()
 			if !errors.Is(err, ErrDomain) {
-				t.Errorf("error = %v, want one wrapping ErrDomain", err)
+				t.Fatalf("error = %v, want one wrapping ErrDomain", err)
+			}
+			if w := saltelliErrWant[tc.name]; !strings.Contains(err.Error(), w) {
+				t.Errorf("error %q does not mention %q", err, w)
 			}
 		})
 	}
+}
+
+// saltelliErrWant is what each bad-input error must mention (argument and value).
+var saltelliErrWant = map[string]string{
+	"n=1":                     "n = 1",
+	"empty space":             "no parameters",
+	"lo>=hi":                  "range [1, 1]",
+	"random no rng":           "Random=true",
+	"too many params":         "129 parameters",
+	"short y":                 "has 3 outputs",
+	"NaN y":                   "y[5] = NaN",
+	"constant y":              "variance 0",
+	"conf":                    "1.5",
+	"resamples without rng":   "Resamples = 10",
+	"summarize ragged":        "point 1 has 1 replications",
+	"replicated negative var": "Var[0] = -1",
 }
