@@ -18,9 +18,10 @@ var ErrDomain = errors.New("explore: argument out of range")
 // rounded to the nearest integer after the linear map, each of the
 // Hi - Lo + 1 integers receiving an equal share of the unit interval.
 type Param struct {
-	Name    string
-	Lo, Hi  float64
-	Integer bool
+	Name    string  `json:"name" yaml:"name"`
+	Lo      float64 `json:"lo" yaml:"lo"`
+	Hi      float64 `json:"hi" yaml:"hi"`
+	Integer bool    `json:"integer,omitempty" yaml:"integer,omitempty"`
 }
 
 // Space is the ordered list of a model's inputs. The i-th column of every

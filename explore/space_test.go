@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"strings"
@@ -71,5 +72,27 @@ func TestSpaceValue(t *testing.T) {
 	}
 	if got := s.Names(); got[0] != "x" || got[1] != "n" {
 		t.Errorf("Names() = %v", got)
+	}
+}
+
+// TestSpaceJSON checks that a space round-trips through JSON with
+// snake-case keys, so a study can record it.
+func TestSpaceJSON(t *testing.T) {
+	t.Parallel()
+	s := Space{{Name: "deadline", Lo: 10, Hi: 60, Integer: true}, {Name: "trust", Lo: 0, Hi: 1}}
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"name":"deadline","lo":10,"hi":60,"integer":true},{"name":"trust","lo":0,"hi":1}]`
+	if string(b) != want {
+		t.Errorf("json = %s, want %s", b, want)
+	}
+	var back Space
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != 2 || back[0] != s[0] || back[1] != s[1] {
+		t.Errorf("round trip = %+v, want %+v", back, s)
 	}
 }
