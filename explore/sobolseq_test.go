@@ -169,3 +169,18 @@ func TestSobolBadDim(t *testing.T) {
 		}
 	}
 }
+
+// TestSobolBitOrder checks the order of the polynomial coefficients in the
+// recurrence on dimension 6 (s = 4, a = 1, m = 1, 1, 3, 3), by hand: a = 1
+// is a_1 a_2 a_3 = 001, so m_5 = 2^3 a_3 m_2 XOR 2^4 m_1 XOR m_1 =
+// 8 XOR 16 XOR 1 = 25 (the reverse order would give 23). Point 16 has Gray
+// code 24 = bits 4 and 5, so its coordinate is v_4 XOR v_5 =
+// 6/32 XOR 25/32 = 31/32.
+func TestSobolBitOrder(t *testing.T) {
+	t.Parallel()
+	s, _ := NewSobol(6)
+	s.Seek(16)
+	if got := s.Next(nil)[5]; got != 31.0/32 {
+		t.Errorf("point 16 dim 6 = %v, want 31/32", got)
+	}
+}
