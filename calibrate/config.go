@@ -84,7 +84,7 @@ type Config struct {
 
 	// FinalEpsilon stops the run after the first generation whose tolerance
 	// is at most FinalEpsilon; the schedule never goes below it. Finite
-	// ≥ 0; 0 means no final tolerance.
+	// ≥ 0; 0 means no final tolerance other than an exact match (ε = 0).
 	FinalEpsilon float64
 	// MinAcceptance stops the run after a generation t ≥ 1 whose acceptance
 	// rate N / simulations is below it; in [0, 1); 0 means no minimum.
