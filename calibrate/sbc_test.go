@@ -83,8 +83,8 @@ func TestTestRanks(t *testing.T) {
 // repetitions, μ* is drawn from the prior, ȳ from the model at μ*, the ABC
 // posterior is computed, and the rank of μ* among L = 19 draws resampled
 // from it is recorded. If the ABC posterior is calibrated the ranks are
-// uniform on 0..19. At the final tolerance 0.1 (with s = 0.5) the ABC
-// posterior's extra variance h²/3 is 1.3% of s², far below what M = 200
+// uniform on 0..19. At the final tolerance 0.15 (with s = 0.5) the ABC
+// posterior's extra variance h²/3 is 3% of s², far below what M = 200
 // ranks can detect, so the test asks only that the chi-square p-value on 10
 // bins is not tiny (> 0.001) on this fixed seed, and reports it.
 func TestSBCToy(t *testing.T) {
@@ -106,10 +106,10 @@ func TestSBCToy(t *testing.T) {
 			Model:        meanModel(s),
 			Observed:     []float64{y},
 			Scale:        []float64{1},
-			Particles:    150,
+			Particles:    100,
 			Seed:         uint64(rep),
 			Workers:      1,
-			FinalEpsilon: 0.1,
+			FinalEpsilon: 0.15,
 		})
 		if err != nil {
 			t.Fatal(err)

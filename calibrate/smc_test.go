@@ -17,11 +17,16 @@ import (
 // 0.25, which the test also reports against the exact posterior.
 //
 // Tolerances: PMC-ABC particles are independent given the previous
-// generation and weighted, so the Monte Carlo standard error of the
-// weighted mean is about sqrt(V/ESS) and that of the weighted variance
-// about V·sqrt(2/ESS) (normal fourth moment). Each check allows 4 such
-// standard errors (a false failure has probability about 6e-5 per check,
-// and the seed is fixed).
+// generation and weighted, so the nominal Monte Carlo standard error of the
+// weighted mean is sqrt(V/ESS) and that of the weighted variance
+// V·sqrt(2/ESS) (normal fourth moment, Kish ESS). Over 60 seeds
+// (TestHeavyToyBias, -tags heavy) the standardised errors had mean near 0
+// and standard deviation 1.16 for the mean and 1.59 for the variance: the
+// Kish ESS overstates the information about the variance, because tail
+// particles carry the largest weights. The mean may differ by 4 nominal SE
+// (about 3.4 actual SE) and the variance by 6 nominal SE (about 3.8 actual
+// SE), so a false failure is rare (p < 1e-3 per check), and the seed is
+// fixed.
 func TestToyPosterior(t *testing.T) {
 	t.Parallel()
 	const (
@@ -87,8 +92,8 @@ func TestToyPosterior(t *testing.T) {
 			if math.Abs(got.Mean-wantM) > 4*seM {
 				t.Errorf("posterior mean = %.4f, want %.4f ± %.4f (4 SE, ESS %.0f)", got.Mean, wantM, 4*seM, got.ESS)
 			}
-			if math.Abs(got.Variance-wantV) > 4*seV {
-				t.Errorf("posterior variance = %.4f, want %.4f ± %.4f (4 SE, ESS %.0f)", got.Variance, wantV, 4*seV, got.ESS)
+			if math.Abs(got.Variance-wantV) > 6*seV {
+				t.Errorf("posterior variance = %.4f, want %.4f ± %.4f (6 nominal SE, ESS %.0f)", got.Variance, wantV, 6*seV, got.ESS)
 			}
 			t.Logf("%d generations, %d simulations, ESS %.0f: mean %.4f (ABC %.4f, exact %.4f), var %.4f (ABC %.4f, exact %.4f)",
 				len(res.Generations), res.Simulations, got.ESS, got.Mean, wantM, tc.exactM, got.Variance, wantV, tc.exactV)
