@@ -60,7 +60,8 @@ func (r *Result) Checkpoint() (*Checkpoint, error) {
 // rules are first applied to ck.Last, as they were in the original run.
 //
 // The returned Result starts with ck.Last and then holds the new
-// generations; its Simulations include those before the checkpoint. With
+// generations; its Simulations include those before the checkpoint.
+// Config.Progress is called for the new generations only. With
 // the same stopping rules, its generations equal (==) those an
 // uninterrupted Run would have produced. Errors are as for Run; a
 // checkpoint that does not match cfg gives an error wrapping ErrInvalid.
@@ -74,9 +75,8 @@ func Resume(ctx context.Context, cfg Config, ck *Checkpoint) (*Result, error) {
 	r := newRunner(&cfg)
 	r.dist = &Distance{Scale: slices.Clone(ck.Distance.Scale), Weights: slices.Clone(ck.Distance.Weights)}
 	res := &Result{Params: cfg.names(), Observed: slices.Clone(cfg.Observed), Seed: cfg.Seed,
-		Distance: *r.dist, Simulations: ck.Simulations - ck.Last.Simulations}
-	last := ck.Last
-	return r.loop(ctx, res, &last)
+		Distance: *r.dist, Simulations: ck.Simulations, Generations: []Generation{ck.Last}}
+	return r.loop(ctx, res)
 }
 
 // match checks that ck belongs to a run of cfg.

@@ -87,7 +87,8 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		g0.Distances[i] = r.dist.Dist(s, r.cfg.Observed)
 		g0.Epsilon = max(g0.Epsilon, g0.Distances[i])
 	}
-	return r.loop(ctx, res, g0)
+	r.record(res, g0)
+	return r.loop(ctx, res)
 }
 
 // fail marks res as partial after err.
@@ -100,16 +101,20 @@ func (r *runner) fail(res *Result, err error) (*Result, error) {
 	return res, err
 }
 
-// loop records generation g, then produces generations until a stopping
-// rule holds.
-func (r *runner) loop(ctx context.Context, res *Result, g *Generation) (*Result, error) {
+// record appends the finished generation g to res and reports it.
+func (r *runner) record(res *Result, g *Generation) {
+	res.Generations = append(res.Generations, *g)
+	res.Simulations += g.Simulations
+	if r.cfg.Progress != nil {
+		r.cfg.Progress(&res.Generations[len(res.Generations)-1])
+	}
+}
+
+// loop applies the stopping rules to the last generation of res and
+// produces further generations until one holds.
+func (r *runner) loop(ctx context.Context, res *Result) (*Result, error) {
 	for {
-		res.Generations = append(res.Generations, *g)
-		res.Simulations += g.Simulations
 		last := &res.Generations[len(res.Generations)-1]
-		if r.cfg.Progress != nil {
-			r.cfg.Progress(last)
-		}
 		if s := r.stopAfter(last, res.Simulations); s != StopNone {
 			res.Stop = s
 			return res, nil
@@ -127,7 +132,7 @@ func (r *runner) loop(ctx context.Context, res *Result, g *Generation) (*Result,
 		if err != nil {
 			return r.fail(res, err)
 		}
-		g = next
+		r.record(res, next)
 	}
 }
 

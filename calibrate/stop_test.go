@@ -162,7 +162,8 @@ func TestCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Progress = nil
+	seen = nil
+	c.Progress = func(g *Generation) { seen = append(seen, g.Index) }
 	c.MaxGenerations = 4
 	got, err := Resume(context.Background(), c, ck)
 	if err != nil {
@@ -170,6 +171,9 @@ func TestCancel(t *testing.T) {
 	}
 	if len(got.Generations) != 3 || got.Generations[2].Index != 3 {
 		t.Errorf("resumed %d generations, want 3 ending at index 3", len(got.Generations))
+	}
+	if len(seen) != 2 || seen[0] != 2 || seen[1] != 3 {
+		t.Errorf("progress after resume saw generations %v, want [2 3] (not the checkpoint's)", seen)
 	}
 }
 
