@@ -41,9 +41,13 @@ func (s Schedule) String() string {
 
 // Defaults used for zero fields of Config.
 const (
-	DefaultAlpha          = 0.5
+	// DefaultAlpha is the default Config.Alpha: the median of the previous
+	// distances (ScheduleQuantile) or half the previous ESS (ScheduleESS).
+	DefaultAlpha = 0.5
+	// DefaultMaxGenerations is the default Config.MaxGenerations.
 	DefaultMaxGenerations = 20
-	DefaultMaxAttempts    = 100_000
+	// DefaultMaxAttempts is the default Config.MaxAttempts.
+	DefaultMaxAttempts = 100_000
 )
 
 // Config is the input of Run. The zero value of a field marked "0 means"

@@ -19,9 +19,10 @@ type Summary struct {
 	Variance float64 `json:"variance"`
 	// MCSE is the Monte Carlo standard error of Mean, SD / sqrt(ESS).
 	MCSE float64 `json:"mcse"`
-	// Lo and Hi bound the equal-tailed credible interval at Level: the
-	// weighted quantiles (1 - Level)/2 and (1 + Level)/2.
+	// Lo is the lower end of the equal-tailed credible interval at Level,
+	// the weighted (1 - Level)/2 quantile.
 	Lo float64 `json:"lo"`
+	// Hi is the upper end, the weighted (1 + Level)/2 quantile.
 	Hi float64 `json:"hi"`
 	// Level is the credible level, in (0, 1).
 	Level float64 `json:"level"`

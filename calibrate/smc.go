@@ -152,35 +152,6 @@ func (r *runner) stopAfter(g *Generation, total int) StopReason {
 	return StopNone
 }
 
-// nextEpsilon applies the tolerance schedule to the previous generation.
-func (r *runner) nextEpsilon(prev *Generation) float64 {
-	idx := make([]int, r.n)
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return prev.Distances[idx[a]] < prev.Distances[idx[b]] })
-	sw, sw2 := 0.0, 0.0
-	target := r.cfg.Alpha
-	if r.cfg.Schedule == ScheduleESS {
-		target *= prev.ESS
-	}
-	for _, i := range idx {
-		w := prev.Weights[i]
-		sw += w
-		sw2 += w * w
-		var got float64
-		if r.cfg.Schedule == ScheduleESS {
-			got = sw * sw / sw2
-		} else {
-			got = sw
-		}
-		if got >= target {
-			return prev.Distances[i]
-		}
-	}
-	return prev.Distances[idx[len(idx)-1]]
-}
-
 // newGeneration allocates a generation of n particles.
 func (r *runner) newGeneration(t int) *Generation {
 	g := &Generation{
@@ -294,49 +265,14 @@ func (r *runner) generation(ctx context.Context, prev *Generation, eps float64) 
 	if err != nil {
 		return nil, fmt.Errorf("calibrate: generation %d: %w", t, err)
 	}
-	// Importance weights, in logs: log π(θ_i) - log Σ_j w_j K(θ_i | θ_j).
-	logW := g.Weights
-	err = forEach(ctx, r.n, len(r.workers), func(wi, i int) error {
-		w := r.workers[wi]
-		th := g.Particles[i]
-		mx := math.Inf(-1)
-		for j, pj := range prev.Particles {
-			v := math.Inf(-1)
-			if prev.Weights[j] > 0 {
-				v = math.Log(prev.Weights[j]) + k.of(j).logDensity(th, pj, w.z)
-			}
-			w.terms[j] = v
-			mx = max(mx, v)
-		}
-		sum := 0.0
-		for _, v := range w.terms {
-			sum += math.Exp(v - mx)
-		}
-		logW[i] = logPrior(r.cfg.Params, th) - (mx + math.Log(sum))
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("calibrate: generation %d weights: %w", t, err)
-	}
-	mx := slices.Max(logW)
-	if math.IsInf(mx, 0) || math.IsNaN(mx) {
-		return nil, fmt.Errorf("calibrate: generation %d: largest log weight is %v: %w", t, mx, ErrDegenerate)
-	}
-	tot := 0.0
-	for i, v := range logW {
-		logW[i] = math.Exp(v - mx)
-		tot += logW[i]
-	}
-	sw2 := 0.0
-	for i := range logW {
-		logW[i] /= tot
-		sw2 += logW[i] * logW[i]
+	if err := r.weigh(ctx, prev, g, k); err != nil {
+		return nil, err
 	}
 	for i := range r.n {
 		g.Proposals += props[i]
 		g.Simulations += sims[i]
 	}
 	g.AcceptanceRate = float64(r.n) / float64(g.Simulations)
-	g.ESS = 1 / sw2
+	g.ESS = ESS(g.Weights)
 	return g, nil
 }
