@@ -23,7 +23,7 @@
 // A minimal study:
 //
 //	study := sim.DefaultStudy() // built-in policies on the default scenario
-//	res, err := sim.RunStudy(ctx, study, sim.RunConfig{Seed: 1, Replications: 2000})
+//	res, err := sim.RunStudy(ctx, study, mc.RunConfig{Seed: 1, Replications: 2000})
 //	report, err := sim.NewReport(study, res, 0.95)
 //	// report.Arms[i].Outcomes.Breakthrough.P, .CI, ...
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -13,7 +14,7 @@ import (
 func ExampleSimulate() {
 	sc := sim.DefaultScenario()
 	sc.Policy = "back-then-front"
-	o, err := sim.Simulate(sc, sim.ReplicationRand(42, 0), nil)
+	o, err := sim.Simulate(sc, mc.ReplicationRand(42, 0), nil)
 	if err != nil {
 		panic(err)
 	}
@@ -27,7 +28,7 @@ func ExampleSimulate() {
 func ExampleRunStudy() {
 	sc := sim.DefaultScenario()
 	study := sim.PolicyStudy(sc, []sim.Policy{sim.FrontOnly{}, sim.BackThenFront{Threshold: 0.5}})
-	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{Seed: 1, Replications: 400})
+	res, err := sim.RunStudy(context.Background(), study, mc.RunConfig{Seed: 1, Replications: 400})
 	if err != nil {
 		panic(err)
 	}

@@ -1,12 +1,15 @@
 package sim
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
-	"reflect"
 
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/metrics"
 )
 
@@ -133,6 +136,8 @@ type studyRep struct {
 	obs   []trajObserver
 	keep  bool
 	useTr bool
+	// horizons[a] is arm a's horizon, for checkOutcome.
+	horizons []int
 }
 
 type trajObserver struct{ buf *[]trajPoint }
@@ -149,7 +154,7 @@ func (o trajObserver) Observe(s *Snapshot) {
 	})
 }
 
-func (s *Study) newReplicator(keep bool) (Replicator[RepOutcome], error) {
+func (s *Study) newReplicator(keep bool) (mc.Replicator[RepOutcome], error) {
 	pols, err := s.policies()
 	if err != nil {
 		return nil, err
@@ -162,6 +167,7 @@ func (s *Study) newReplicator(keep bool) (Replicator[RepOutcome], error) {
 			return nil, fmt.Errorf("arm %d (%s): %w", i, a.Label, err)
 		}
 		r.reps = append(r.reps, rep)
+		r.horizons = append(r.horizons, a.Scenario.Horizon)
 	}
 	if s.Trajectories {
 		r.traj = make([][]trajPoint, len(s.Arms))
@@ -191,6 +197,13 @@ func (r *studyRep) Replicate(rep uint64, rng *rand.Rand) (RepOutcome, error) {
 			obs = r.obs[a]
 		}
 		r.outs[a] = x.Run(r.rng, obs)
+		var traj []trajPoint
+		if r.useTr {
+			traj = r.traj[a]
+		}
+		if err := checkOutcome(&r.outs[a], traj, r.horizons[a]); err != nil {
+			return RepOutcome{}, fmt.Errorf("arm %d: %w", a, err)
+		}
 	}
 	out := RepOutcome{Arms: r.outs, traj: r.traj}
 	if r.keep {
@@ -221,8 +234,11 @@ type PairedCounts struct {
 type ArmSummary struct {
 	Kinds  [3]int64            // replications by Kind
 	Events *metrics.EventTable // (round, cause) for survival and competing risks
-	Counts map[string]*metrics.IntHistogram
-	Values map[string]*metrics.Moments
+	// Counts holds, per replication, the number of events of each kind.
+	Counts Counts[*metrics.IntHistogram]
+	// Values holds outcome values at the end of each replication (Split
+	// only for breakthroughs).
+	Values Values[*metrics.Moments]
 	// Votes on deals from secret and public talks.
 	SecretVotes, SecretPasses, PublicVotes, PublicPasses int64
 	// Per-round bands among replications still undecided at that round
@@ -230,29 +246,108 @@ type ArmSummary struct {
 	Trust, Pressure, Mobilisation *metrics.Bands
 }
 
-// Count names of ArmSummary.Counts, in report order.
-var countNames = []string{"back_channels", "leaks", "attacks", "failed_ratifications", "breakdowns", "gestures"}
-
-// Value names of ArmSummary.Values, in report order.
-var valueNames = []string{"split", "trust", "approval", "polarisation", "hawkishness"}
-
-func countOf(o *Outcome, name string) int {
-	switch name {
-	case "back_channels":
-		return o.BackChannels
-	case "leaks":
-		return o.Leaks
-	case "attacks":
-		return o.Attacks
-	case "failed_ratifications":
-		return o.FailedRatifications
-	case "breakdowns":
-		return o.Breakdowns
-	case "gestures":
-		return o.Gestures
-	}
-	panic("sim: unknown count " + name)
+// Counts holds one T per event count of an Outcome: an accumulator in
+// ArmSummary, an estimate in ArmReport. Fields are in JSON (alphabetical)
+// order.
+type Counts[T any] struct {
+	Attacks             T `json:"attacks"`              // Outcome.Attacks
+	BackChannels        T `json:"back_channels"`        // Outcome.BackChannels
+	Breakdowns          T `json:"breakdowns"`           // Outcome.Breakdowns
+	FailedRatifications T `json:"failed_ratifications"` // Outcome.FailedRatifications
+	Gestures            T `json:"gestures"`             // Outcome.Gestures
+	Leaks               T `json:"leaks"`                // Outcome.Leaks
 }
+
+// Values holds one T per outcome value, each the mean over the two
+// parties where an Outcome has one per party: an accumulator in
+// ArmSummary, an estimate in ArmReport. Fields are in JSON (alphabetical)
+// order.
+type Values[T any] struct {
+	Approval     T `json:"approval"`     // mean of Outcome.Approval
+	Hawkishness  T `json:"hawkishness"`  // mean of Outcome.Hawkishness
+	Polarisation T `json:"polarisation"` // mean of Outcome.Polarisation
+	Split        T `json:"split"`        // Outcome.Split, breakthroughs only
+	Trust        T `json:"trust"`        // mean of Outcome.Trust
+}
+
+// All returns pointers to the fields of c, in field order.
+func (c *Counts[T]) All() [6]*T {
+	return [6]*T{&c.Attacks, &c.BackChannels, &c.Breakdowns, &c.FailedRatifications, &c.Gestures, &c.Leaks}
+}
+
+// All returns pointers to the fields of v, in field order.
+func (v *Values[T]) All() [5]*T {
+	return [5]*T{&v.Approval, &v.Hawkishness, &v.Polarisation, &v.Split, &v.Trust}
+}
+
+// countsOf returns the event counts of o.
+func countsOf(o *Outcome) Counts[int] {
+	return Counts[int]{Attacks: o.Attacks, BackChannels: o.BackChannels, Breakdowns: o.Breakdowns,
+		FailedRatifications: o.FailedRatifications, Gestures: o.Gestures, Leaks: o.Leaks}
+}
+
+// valuesOf returns the outcome values of o; Split is NaN unless o is a
+// breakthrough.
+func valuesOf(o *Outcome) Values[float64] {
+	v := Values[float64]{
+		Approval:     (o.Approval[0] + o.Approval[1]) / 2,
+		Hawkishness:  (o.Hawkishness[0] + o.Hawkishness[1]) / 2,
+		Polarisation: (o.Polarisation[0] + o.Polarisation[1]) / 2,
+		Split:        math.NaN(),
+		Trust:        (o.Trust[0] + o.Trust[1]) / 2,
+	}
+	if o.Kind == Breakthrough {
+		v.Split = o.Split
+	}
+	return v
+}
+
+// checkOutcome returns an error naming the first value of o, or of its
+// trajectory, that StudySummary.Add cannot accept: a negative count, a
+// non-finite value, a time outside [0, horizon] or a trajectory value
+// outside [0, 1]. The study's replicator fails such a replication (it is
+// then reported in RunResult.Failures) instead of letting the value
+// vanish from the summary.
+func checkOutcome(o *Outcome, traj []trajPoint, horizon int) error {
+	if t, _ := o.Time(); t < 0 || t > horizon {
+		return fmt.Errorf("outcome time %d outside [0, %d]", t, horizon)
+	}
+	c := countsOf(o)
+	for i, p := range c.All() {
+		if *p < 0 {
+			return fmt.Errorf("count %s = %d, want ≥ 0", countNames[i], *p)
+		}
+	}
+	v := valuesOf(o)
+	for i, p := range v.All() {
+		if p == &v.Split && o.Kind != Breakthrough {
+			continue
+		}
+		if math.IsNaN(*p) || math.IsInf(*p, 0) {
+			return fmt.Errorf("value %s = %v, want a finite number", valueNames[i], *p)
+		}
+	}
+	for r, tp := range traj {
+		for _, x := range [...]struct {
+			name string
+			v    float64
+		}{{"trust", tp.trust}, {"mobilisation", tp.mobilisation}} {
+			if !(x.v >= 0 && x.v <= 1) {
+				return fmt.Errorf("round %d: %s = %v, want in [0, 1]", r+1, x.name, x.v)
+			}
+		}
+		if math.IsNaN(tp.pressure) {
+			return fmt.Errorf("round %d: pressure = NaN", r+1)
+		}
+	}
+	return nil
+}
+
+// Names of the fields of Counts and Values in errors, in field order.
+var (
+	countNames = [6]string{"attacks", "back_channels", "breakdowns", "failed_ratifications", "gestures", "leaks"}
+	valueNames = [5]string{"approval", "hawkishness", "polarisation", "split", "trust"}
+)
 
 // NewStudySummary returns an empty summary for s.
 func (s *Study) NewStudySummary() *StudySummary {
@@ -263,12 +358,12 @@ func (s *Study) NewStudySummary() *StudySummary {
 			panic(err) // 2 causes is always valid
 		}
 		et.Grow(a.Scenario.Horizon)
-		as := &ArmSummary{Events: et, Counts: map[string]*metrics.IntHistogram{}, Values: map[string]*metrics.Moments{}}
-		for _, n := range countNames {
-			as.Counts[n] = &metrics.IntHistogram{}
+		as := &ArmSummary{Events: et}
+		for _, p := range as.Counts.All() {
+			*p = &metrics.IntHistogram{}
 		}
-		for _, n := range valueNames {
-			as.Values[n] = &metrics.Moments{}
+		for _, p := range as.Values.All() {
+			*p = &metrics.Moments{}
 		}
 		if s.Trajectories {
 			mk := func() *metrics.Bands {
@@ -285,32 +380,47 @@ func (s *Study) NewStudySummary() *StudySummary {
 	return ss
 }
 
-// Add implements Summary.
+// must panics with err, which an accumulator returned for a value the
+// study's replicator should have refused (see checkOutcome).
+func must(err error) {
+	if err != nil {
+		panic("sim: StudySummary.Add: " + err.Error())
+	}
+}
+
+// Add implements mc.Summary. The study's replicator fails a replication
+// whose outcome an accumulator would refuse (a negative count, a
+// non-finite value, a trajectory value outside [0, 1]), so such values
+// are reported in RunResult.Failures instead of vanishing; Add panics if
+// given one directly.
 func (ss *StudySummary) Add(rep uint64, r RepOutcome) {
 	for a, o := range r.Arms {
 		as := ss.Arms[a]
 		as.Kinds[o.Kind]++
 		t, c := o.Time()
-		_ = as.Events.Add(t, c) // times are in [1, horizon], causes in {0,1,2}
-		for _, n := range countNames {
-			_ = as.Counts[n].Add(countOf(&o, n))
+		must(as.Events.Add(t, int(c)))
+		counts := countsOf(&o)
+		hs := as.Counts.All()
+		for i, n := range counts.All() {
+			must((*hs[i]).Add(*n))
 		}
-		if o.Kind == Breakthrough {
-			_ = as.Values["split"].Add(o.Split)
+		vals := valuesOf(&o)
+		ms := as.Values.All()
+		for i, v := range vals.All() {
+			if v == &vals.Split && o.Kind != Breakthrough {
+				continue
+			}
+			must((*ms[i]).Add(*v))
 		}
-		_ = as.Values["trust"].Add((o.Trust[0] + o.Trust[1]) / 2)
-		_ = as.Values["approval"].Add((o.Approval[0] + o.Approval[1]) / 2)
-		_ = as.Values["polarisation"].Add((o.Polarisation[0] + o.Polarisation[1]) / 2)
-		_ = as.Values["hawkishness"].Add((o.Hawkishness[0] + o.Hawkishness[1]) / 2)
 		as.SecretVotes += int64(o.SecretVotes)
 		as.SecretPasses += int64(o.SecretPasses)
 		as.PublicVotes += int64(o.PublicVotes)
 		as.PublicPasses += int64(o.PublicPasses)
 		if as.Trust != nil && r.traj != nil {
 			for i, p := range r.traj[a] {
-				_ = as.Trust.Add(i+1, p.trust)
-				_ = as.Pressure.Add(i+1, clamp01(p.pressure))
-				_ = as.Mobilisation.Add(i+1, p.mobilisation)
+				must(as.Trust.Add(i+1, p.trust))
+				must(as.Pressure.Add(i+1, clamp01(p.pressure)))
+				must(as.Mobilisation.Add(i+1, p.mobilisation))
 			}
 		}
 		if a > 0 {
@@ -331,7 +441,7 @@ func clamp01(x float64) float64 {
 	return x
 }
 
-// Merge implements Summary; it is exact.
+// Merge implements mc.Summary; it is exact.
 func (ss *StudySummary) Merge(o *StudySummary) error {
 	if len(o.Arms) != len(ss.Arms) {
 		return fmt.Errorf("sim: merge summaries of %d and %d arms", len(ss.Arms), len(o.Arms))
@@ -344,11 +454,12 @@ func (ss *StudySummary) Merge(o *StudySummary) error {
 		if err := x.Events.Merge(y.Events); err != nil {
 			return err
 		}
-		for _, n := range countNames {
-			x.Counts[n].Merge(y.Counts[n])
+		yc, yv := y.Counts.All(), y.Values.All()
+		for i, h := range x.Counts.All() {
+			(*h).Merge(*yc[i])
 		}
-		for _, n := range valueNames {
-			x.Values[n].Merge(y.Values[n])
+		for i, m := range x.Values.All() {
+			(*m).Merge(*yv[i])
 		}
 		x.SecretVotes += y.SecretVotes
 		x.SecretPasses += y.SecretPasses
@@ -370,16 +481,16 @@ func (ss *StudySummary) Merge(o *StudySummary) error {
 	return nil
 }
 
-// Reset implements Summary.
+// Reset implements mc.Summary.
 func (ss *StudySummary) Reset() {
 	for a, x := range ss.Arms {
 		x.Kinds = [3]int64{}
 		x.Events.Reset()
-		for _, n := range countNames {
-			x.Counts[n].Reset()
+		for _, h := range x.Counts.All() {
+			(*h).Reset()
 		}
-		for _, n := range valueNames {
-			x.Values[n].Reset()
+		for _, m := range x.Values.All() {
+			(*m).Reset()
 		}
 		x.SecretVotes, x.SecretPasses, x.PublicVotes, x.PublicPasses = 0, 0, 0, 0
 		if x.Trust != nil {
@@ -392,81 +503,43 @@ func (ss *StudySummary) Reset() {
 }
 
 // StudyResult is the result of RunStudy.
-type StudyResult = RunResult[RepOutcome, *StudySummary]
+type StudyResult = mc.RunResult[RepOutcome, *StudySummary]
 
 // RunStudy runs the study under cfg (seed, replication range, workers,
 // progress, KeepOutcomes). On cancellation it returns the finished
 // replications with Partial set, together with an error wrapping the
 // context's error.
-func RunStudy(ctx context.Context, s *Study, cfg RunConfig) (*StudyResult, error) {
+func RunStudy(ctx context.Context, s *Study, cfg mc.RunConfig) (*StudyResult, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	return Run(ctx, cfg, func() (Replicator[RepOutcome], error) { return s.newReplicator(cfg.KeepOutcomes) }, s.NewStudySummary)
+	return mc.Run(ctx, cfg, func() (mc.Replicator[RepOutcome], error) { return s.newReplicator(cfg.KeepOutcomes) }, s.NewStudySummary)
 }
 
-// Equal reports whether two summaries hold the same information: the same
-// counts, event tables, exact sums and histograms. (Their internal
-// representations may differ: exact sums defer carries.)
+// RunStudySequential runs the study s in batches until stop.HalfWidth of
+// its summary reaches stop.Target, or cfg.Replications (the cap) are done:
+// RunSequential with the study's replicators and summaries. As with
+// RunStudy, the result does not depend on cfg.Workers, and a cancelled run
+// returns the finished replications with an error wrapping ctx.Err().
+func RunStudySequential(ctx context.Context, s *Study, cfg mc.RunConfig, stop mc.Sequential[*StudySummary]) (*mc.SequentialResult[RepOutcome, *StudySummary], error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return mc.RunSequential(ctx, cfg, stop,
+		func() (mc.Replicator[RepOutcome], error) { return s.newReplicator(cfg.KeepOutcomes) },
+		s.NewStudySummary)
+}
+
+// Equal reports whether two summaries hold the same information, by
+// comparing their exact encodings (every accumulator of package metrics
+// encodes canonically, so equal information gives equal bytes whatever
+// the order of additions and merges, and different information different
+// bytes).
 func (ss *StudySummary) Equal(o *StudySummary) bool {
-	if len(ss.Arms) != len(o.Arms) || !reflect.DeepEqual(ss.Paired, o.Paired) {
+	a, err := json.Marshal(ss)
+	if err != nil {
 		return false
 	}
-	for a, x := range ss.Arms {
-		y := o.Arms[a]
-		if x.Kinds != y.Kinds || !x.Events.Equal(y.Events) ||
-			x.SecretVotes != y.SecretVotes || x.SecretPasses != y.SecretPasses ||
-			x.PublicVotes != y.PublicVotes || x.PublicPasses != y.PublicPasses {
-			return false
-		}
-		for _, n := range countNames {
-			h, g := x.Counts[n], y.Counts[n]
-			if h.N() != g.N() || h.Max() != g.Max() {
-				return false
-			}
-			for v := 0; v <= h.Max(); v++ {
-				if h.Count(v) != g.Count(v) {
-					return false
-				}
-			}
-		}
-		for _, n := range valueNames {
-			m, k := x.Values[n], y.Values[n]
-			if m.N() != k.N() || !sameFloat(m.Sum(), k.Sum()) || !sameFloat(m.Variance(), k.Variance()) {
-				return false
-			}
-		}
-		if (x.Trust == nil) != (y.Trust == nil) {
-			return false
-		}
-		if x.Trust != nil {
-			for _, p := range [][2]*metrics.Bands{{x.Trust, y.Trust}, {x.Pressure, y.Pressure}, {x.Mobilisation, y.Mobilisation}} {
-				if !bandsEqual(p[0], p[1]) {
-					return false
-				}
-			}
-		}
-	}
-	return true
-}
-
-func sameFloat(a, b float64) bool { return a == b || (a != a && b != b) }
-
-func bandsEqual(a, b *metrics.Bands) bool {
-	if a.Horizon() != b.Horizon() || a.Bins() != b.Bins() {
-		return false
-	}
-	for t := 0; t <= a.Horizon(); t++ {
-		if a.Count(t) != b.Count(t) || !sameFloat(a.Mean(t), b.Mean(t)) {
-			return false
-		}
-		for _, p := range []float64{0.1, 0.5, 0.9} {
-			qa, _ := a.Quantile(t, p)
-			qb, _ := b.Quantile(t, p)
-			if !sameFloat(qa, qb) {
-				return false
-			}
-		}
-	}
-	return true
+	b, err := json.Marshal(o)
+	return err == nil && bytes.Equal(a, b)
 }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/backchannel-sim/backchannel/mc"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -42,7 +44,7 @@ func TestStudyWorkerInvariance(t *testing.T) {
 	var first *StudyResult
 	var firstJSON []byte
 	for _, w := range []int{1, 2, 7} {
-		res, err := RunStudy(context.Background(), s, RunConfig{Seed: 11, Replications: 300, Workers: w, BlockSize: 32})
+		res, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 11, Replications: 300, Workers: w, BlockSize: 32})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,14 +65,14 @@ func TestStudyWorkerInvariance(t *testing.T) {
 func TestStudyShardMergeEqualsWhole(t *testing.T) {
 	t.Parallel()
 	s := smallStudy()
-	whole, err := RunStudy(context.Background(), s, RunConfig{Seed: 5, Replications: 250, BlockSize: 32})
+	whole, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 5, Replications: 250, BlockSize: 32})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var merged *StudyResult
 	for i := range 3 {
-		start, n := ShardRange(i, 3, 250)
-		part, err := RunStudy(context.Background(), s, RunConfig{Seed: 5, Start: start, Replications: n, BlockSize: 32})
+		start, n := mc.ShardRange(i, 3, 250)
+		part, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 5, Start: start, Replications: n, BlockSize: 32})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +85,7 @@ func TestStudyShardMergeEqualsWhole(t *testing.T) {
 	if !whole.Summary.Equal(merged.Summary) {
 		t.Error("merged shards differ from the whole run")
 	}
-	other, err := RunStudy(context.Background(), s, RunConfig{Seed: 6, Replications: 250, BlockSize: 32})
+	other, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 6, Replications: 250, BlockSize: 32})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,14 +102,14 @@ func TestStudyShardMergeEqualsWhole(t *testing.T) {
 func TestStudyArmsShareRandomNumbers(t *testing.T) {
 	t.Parallel()
 	s := smallStudy()
-	res, err := RunStudy(context.Background(), s, RunConfig{Seed: 3, Replications: 40, KeepOutcomes: true})
+	res, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 3, Replications: 40, KeepOutcomes: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for a, arm := range s.Arms {
 		r := newRep(t, arm.Scenario, arm.Policy)
 		for i, ro := range res.Outcomes {
-			if got := r.Run(ReplicationRand(3, uint64(i)), nil); got != ro.Arms[a] {
+			if got := r.Run(mc.ReplicationRand(3, uint64(i)), nil); got != ro.Arms[a] {
 				t.Fatalf("arm %s rep %d: study outcome differs from a direct run", arm.Label, i)
 			}
 		}
@@ -119,7 +121,7 @@ func TestStudyCancelReturnsPartial(t *testing.T) {
 	s := smallStudy()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cfg := RunConfig{Seed: 9, Replications: 2000, BlockSize: 16, Workers: 2,
+	cfg := mc.RunConfig{Seed: 9, Replications: 2000, BlockSize: 16, Workers: 2,
 		Progress: func(done, total int) {
 			if done >= 48 {
 				cancel()
@@ -153,7 +155,7 @@ func TestStudyCancelReturnsPartial(t *testing.T) {
 func TestGoldenDefaultStudy(t *testing.T) {
 	t.Parallel()
 	s := DefaultStudy()
-	res, err := RunStudy(context.Background(), s, RunConfig{Seed: 2026, Replications: 256})
+	res, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 2026, Replications: 256})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
@@ -93,7 +94,7 @@ func (c *cli) runStudy(f *runFlags, o *runOpts, s *sim.Study) error {
 	if f.csv && o.checkpoint != "" {
 		return usagef("--csv and --checkpoint cannot be combined (a checkpoint holds summaries, not outcomes)")
 	}
-	cfg := sim.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize, KeepOutcomes: f.csv}
+	cfg := mc.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize, KeepOutcomes: f.csv}
 	bar := c.progressFunc(f, "replications")
 	cfg.Progress = bar.update
 	t0 := c.now()
@@ -101,8 +102,8 @@ func (c *cli) runStudy(f *runFlags, o *runOpts, s *sim.Study) error {
 	var err error
 	switch {
 	case o.precision > 0:
-		var sr *sim.SequentialResult[sim.RepOutcome, *sim.StudySummary]
-		sr, err = sim.RunStudySequential(c.ctx, s, cfg, sim.Sequential[*sim.StudySummary]{
+		var sr *mc.SequentialResult[sim.RepOutcome, *sim.StudySummary]
+		sr, err = sim.RunStudySequential(c.ctx, s, cfg, mc.Sequential[*sim.StudySummary]{
 			Target:    o.precision,
 			HalfWidth: breakthroughHalfWidth,
 		})

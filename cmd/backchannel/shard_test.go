@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/backchannel-sim/backchannel/results"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -162,7 +163,7 @@ func TestCheckpointResumeInProcess(t *testing.T) {
 	if r.code != exitInterrupted {
 		t.Fatalf("interrupted run: exit %d: %s", r.code, r.stderr)
 	}
-	part, err := sim.LoadStudyFile(ck)
+	part, err := results.LoadStudyFile(ck)
 	if err != nil || !part.Result.Partial || part.Result.Done < 40 || part.Result.Done >= 200 {
 		t.Fatalf("checkpoint after interruption: %v", err)
 	}
@@ -221,7 +222,7 @@ func TestCheckpointSurvivesSIGKILL(t *testing.T) {
 	deadline := time.Now().Add(60 * time.Second)
 	killedAt := -1
 	for time.Now().Before(deadline) {
-		if p, err := sim.LoadStudyFile(ck); err == nil && p.Result.Done > 0 {
+		if p, err := results.LoadStudyFile(ck); err == nil && p.Result.Done > 0 {
 			if p.Result.Done >= 1200 {
 				break
 			}

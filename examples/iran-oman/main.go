@@ -15,12 +15,11 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"image/color"
 	"io"
 	"math"
 	"os"
 	"text/tabwriter"
-
-	"image/color"
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
@@ -71,7 +71,7 @@ func run(args []string, stdout io.Writer) error {
 		{Label: "front-only, Oman", Scenario: sc, Policy: sim.FrontOnly{}},
 		{Label: "back-then-front, no mediator", Scenario: noMed, Policy: btf},
 	}}
-	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{
+	res, err := sim.RunStudy(context.Background(), study, mc.RunConfig{
 		Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true,
 	})
 	if err != nil {

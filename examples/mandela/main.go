@@ -28,6 +28,7 @@ import (
 
 	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
@@ -62,7 +63,7 @@ func run(args []string, stdout io.Writer) error {
 		return err
 	}
 	study := sim.PolicyStudy(sc, []sim.Policy{sim.FrontOnly{}, sim.BackThenFront{Threshold: sim.DefaultSwitchTrust}, sim.BackOnly{}})
-	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{
+	res, err := sim.RunStudy(context.Background(), study, mc.RunConfig{
 		Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true,
 	})
 	if err != nil {

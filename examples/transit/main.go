@@ -29,6 +29,7 @@ import (
 
 	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
 )
@@ -78,7 +79,7 @@ func run(args []string, stdout io.Writer) error {
 		{Label: "front-only", Scenario: sc, Policy: sim.FrontOnly{}},
 		{Label: "back-only", Scenario: sc, Policy: sim.BackOnly{}},
 	}}
-	cfg := sim.RunConfig{Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true}
+	cfg := mc.RunConfig{Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true}
 	res, err := sim.RunStudy(context.Background(), study, cfg)
 	if err != nil {
 		return err
@@ -95,7 +96,7 @@ func run(args []string, stdout io.Writer) error {
 	// identical to the study's; an observer never changes a run).
 	var votes [][]voteRecord
 	for _, arm := range study.Arms {
-		v, err := recordVotes(arm, sim.RunConfig{Seed: o.Seed, Replications: o.Reps, Workers: o.Workers})
+		v, err := recordVotes(arm, mc.RunConfig{Seed: o.Seed, Replications: o.Reps, Workers: o.Workers})
 		if err != nil {
 			return err
 		}
@@ -123,7 +124,7 @@ type voteRecord struct {
 // voter runs replications of one arm and records their votes.
 type voter struct{ rep *sim.Replication }
 
-// Replicate implements sim.Replicator.
+// Replicate implements mc.Replicator.
 func (v *voter) Replicate(i uint64, rng *rand.Rand) ([]voteRecord, error) {
 	var out []voteRecord
 	v.rep.Run(rng, sim.ObserverFunc(func(s *sim.Snapshot) {
@@ -138,16 +139,16 @@ func (v *voter) Replicate(i uint64, rng *rand.Rand) ([]voteRecord, error) {
 // iff Mood ≥ max(Critical).
 func (v *voteRecord) critical() float64 { return max(v.Critical[0], v.Critical[1]) }
 
-// votes is a sim.Summary that keeps every vote in replication order.
+// votes is a mc.Summary that keeps every vote in replication order.
 type votes struct{ v []voteRecord }
 
 func (s *votes) Add(_ uint64, o []voteRecord) { s.v = append(s.v, o...) }
 func (s *votes) Merge(o *votes) error         { s.v = append(s.v, o.v...); return nil }
 func (s *votes) Reset()                       { s.v = s.v[:0] }
 
-func recordVotes(arm sim.Arm, cfg sim.RunConfig) ([]voteRecord, error) {
-	res, err := sim.Run(context.Background(), cfg,
-		func() (sim.Replicator[[]voteRecord], error) {
+func recordVotes(arm sim.Arm, cfg mc.RunConfig) ([]voteRecord, error) {
+	res, err := mc.Run(context.Background(), cfg,
+		func() (mc.Replicator[[]voteRecord], error) {
 			r, err := sim.NewReplication(arm.Scenario, arm.Policy)
 			return &voter{rep: r}, err
 		},

@@ -33,7 +33,13 @@ func Proportion(k, n int) sim.Estimate {
 }
 
 // Mean returns the mean of m with its standard error and t 95% interval.
-func Mean(m *metrics.Moments) sim.MeanEstimate { return sim.NewMeanEstimate(m, Level) }
+func Mean(m *metrics.Moments) sim.MeanEstimate {
+	e, err := sim.NewMeanEstimate(m, Level)
+	if err != nil { // Level is a valid confidence level
+		panic(fmt.Sprintf("studykit: Mean: %v", err))
+	}
+	return e
+}
 
 // MedianCI returns the sample median of v and a distribution-free 95%
 // interval from the order statistics at ranks n/2 ∓ 1.96·√n/2 (NaN for an

@@ -1,11 +1,11 @@
-package sim_test
+package mc_test
 
 import (
 	"context"
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/backchannel-sim/backchannel/sim"
+	"github.com/backchannel-sim/backchannel/mc"
 )
 
 // hits counts replications whose outcome is true. Integer counts merge
@@ -32,16 +32,16 @@ func (h *hits) Reset() { *h = hits{} }
 // (1 - C(20,10)/2²⁰)/2 ≈ 0.412; the output is the same for any number of
 // workers.
 func ExampleRun() {
-	walk := sim.ReplicatorFunc[bool](func(rep uint64, rng *rand.Rand) (bool, error) {
+	walk := mc.ReplicatorFunc[bool](func(rep uint64, rng *rand.Rand) (bool, error) {
 		x := 0
 		for range 20 {
 			x += 2*rng.IntN(2) - 1
 		}
 		return x > 0, nil
 	})
-	res, err := sim.Run(context.Background(),
-		sim.RunConfig{Seed: 1, Replications: 10000},
-		func() (sim.Replicator[bool], error) { return walk, nil },
+	res, err := mc.Run(context.Background(),
+		mc.RunConfig{Seed: 1, Replications: 10000},
+		func() (mc.Replicator[bool], error) { return walk, nil },
 		func() *hits { return &hits{} })
 	if err != nil {
 		fmt.Println(err)

@@ -1,4 +1,4 @@
-package sim
+package mc
 
 import (
 	"context"
@@ -149,7 +149,7 @@ type PairedDiff[O any] struct {
 // variants (at least two).
 func NewPairedDiff[O any](variants int, metric func(O) int64, scale float64) *PairedDiff[O] {
 	if variants < 2 {
-		panic(fmt.Sprintf("sim: NewPairedDiff: %d variants, want ≥ 2", variants))
+		panic(fmt.Sprintf("mc: NewPairedDiff: %d variants, want ≥ 2", variants))
 	}
 	return &PairedDiff[O]{Metric: metric, Scale: scale, k: variants,
 		x: make([]moments, variants), d: make([]moments, variants)}
@@ -159,7 +159,7 @@ func NewPairedDiff[O any](variants int, metric func(O) int64, scale float64) *Pa
 // not the number of variants.
 func (p *PairedDiff[O]) Add(rep uint64, o []O) {
 	if len(o) != p.k {
-		panic(fmt.Sprintf("sim: PairedDiff.Add: replication %d has %d outcomes, want %d", rep, len(o), p.k))
+		panic(fmt.Sprintf("mc: PairedDiff.Add: replication %d has %d outcomes, want %d", rep, len(o), p.k))
 	}
 	p.n++
 	x0 := p.Metric(o[0])
@@ -175,7 +175,7 @@ func (p *PairedDiff[O]) Add(rep uint64, o []O) {
 // numbers of variants or scales.
 func (p *PairedDiff[O]) Merge(q *PairedDiff[O]) error {
 	if p.k != q.k || p.Scale != q.Scale {
-		return fmt.Errorf("sim: PairedDiff.Merge: %d variants at scale %v with %d at scale %v", p.k, p.Scale, q.k, q.Scale)
+		return fmt.Errorf("mc: PairedDiff.Merge: %d variants at scale %v with %d at scale %v", p.k, p.Scale, q.k, q.Scale)
 	}
 	p.n += q.n
 	for v := range p.k {
@@ -235,7 +235,7 @@ type PairedEstimate struct {
 // variant 0. Standard errors are NaN with fewer than two replications.
 func (p *PairedDiff[O]) Diff(v int) PairedEstimate {
 	if v < 1 || v >= p.k {
-		panic(fmt.Sprintf("sim: PairedDiff.Diff(%d): want 1 ≤ v < %d", v, p.k))
+		panic(fmt.Sprintf("mc: PairedDiff.Diff(%d): want 1 ≤ v < %d", v, p.k))
 	}
 	sc := p.scale()
 	m0, v0 := p.x[0].meanVar(p.n)
