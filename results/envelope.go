@@ -12,19 +12,6 @@ import (
 	"path/filepath"
 )
 
-// Errors of LoadStudyResult, MergeStudyResults and RunStudyCheckpointed.
-var (
-	// ErrCorrupt: a partial-result file is truncated, fails its checksum,
-	// is not of PartialSchema or is inconsistent.
-	ErrCorrupt = errors.New("corrupt partial-result file")
-	// ErrIncompatible: parts (or a checkpoint and a run) come from
-	// different model versions, studies, seeds, block sizes or runs, or
-	// overlap.
-	ErrIncompatible = errors.New("incompatible partial results")
-	// ErrMissing: merged parts leave replications of the run uncovered.
-	ErrMissing = errors.New("missing replications")
-)
-
 type rangeWire struct {
 	Lo uint64 `json:"lo"`
 	Hi uint64 `json:"hi"`

@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/backchannel-sim/backchannel/mc"
@@ -44,4 +45,16 @@ func ExampleRunStudy() {
 	// Output:
 	// front-only       breakthrough 0.78 [0.74, 0.82] of 400; median round 385
 	// back-then-front  breakthrough 0.72 [0.68, 0.77] of 400; median round 201
+}
+
+// Validate names every invalid field; callers find them with errors.As.
+func ExampleFieldError() {
+	sc := sim.DefaultScenario()
+	sc.Horizon = 0
+	var fe *sim.FieldError
+	if errors.As(sc.Validate(), &fe) {
+		fmt.Printf("field %s, value %v, allowed: %s\n", fe.Path, fe.Value, fe.Allowed)
+	}
+	// Output:
+	// field horizon, value 0, allowed: an integer in [1, 100000]
 }

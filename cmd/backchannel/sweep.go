@@ -13,7 +13,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/backchannel-sim/backchannel/figures"
-	"github.com/backchannel-sim/backchannel/internal/check"
 	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/results"
 	"github.com/backchannel-sim/backchannel/sim"
@@ -111,7 +110,7 @@ func (c *cli) sweepCmd(args []string) error {
 	points, err := sim.RunSweep(c.ctx, cfg, d, base, 0, len(d.Points))
 	bar.finish()
 	if err != nil && !errors.Is(err, context.Canceled) {
-		var fe *check.FieldError
+		var fe *sim.FieldError
 		if errors.As(err, &fe) {
 			return usageError{err} // a design value outside the field's allowed range
 		}
@@ -193,7 +192,7 @@ func (c *cli) sweepShard(f *runFlags, o *runOpts, base sim.Arm, spec results.Swe
 // sweepRunError turns a design value outside a field's allowed range into
 // a usage error.
 func sweepRunError(err error) error {
-	var fe *check.FieldError
+	var fe *sim.FieldError
 	if errors.As(err, &fe) {
 		return usageError{err}
 	}
