@@ -107,8 +107,8 @@ func TestErrors(t *testing.T) {
 		{"incidence/no curve", second(CumulativeIncidence([]IncidenceSeries{{Label: "a"}})), ErrNoData},
 		{"incidence/lengths", second(CumulativeIncidence([]IncidenceSeries{{Breakthrough: badCurve}})), ErrMismatch},
 		{"incidence/NaN", second(CumulativeIncidence([]IncidenceSeries{{Breakthrough: nanCurve}})), ErrDomain},
-		{"incidence/nil risks", second(IncidenceFromRisks("a", nil, 10)), ErrNoData},
-		{"incidence/one cause", second(IncidenceFromRisks("a", &metrics.CompetingRisks{Causes: []*metrics.IncidenceCurve{nanCurve}}, 10)), ErrMismatch},
+		{"incidence/nil risks", second(IncidenceFromRisks("a", nil, BreakthroughCause, CollapseCause, 10)), ErrNoData},
+		{"incidence/one cause", second(IncidenceFromRisks("a", &metrics.CompetingRisks{Causes: []*metrics.IncidenceCurve{nanCurve}}, BreakthroughCause, CollapseCause, 10)), ErrMismatch},
 		{"shares/empty", second(SharesVsParam(nil, "x")), ErrNoData},
 		{"shares/N=0", second(SharesVsParam([]SharePoint{{X: 0}}, "x")), ErrDomain},
 		{"shares/sum", second(SharesVsParam([]SharePoint{{X: 0, N: 10, Breakthrough: 3}}, "x")), ErrDomain},
@@ -173,7 +173,7 @@ func TestIncidenceEdgeCases(t *testing.T) {
 	must(t, et.AddN(5, 0, 7))
 	cr, err := metrics.CumulativeIncidence(et, 0.95, metrics.Log)
 	must(t, err)
-	s, err := IncidenceFromRisks("", cr, 0)
+	s, err := IncidenceFromRisks("", cr, BreakthroughCause, CollapseCause, 0)
 	must(t, err)
 	p, err := CumulativeIncidence([]IncidenceSeries{s})
 	must(t, err)

@@ -419,7 +419,7 @@ func (ss *StudySummary) Add(rep uint64, r RepOutcome) {
 		if as.Trust != nil && r.traj != nil {
 			for i, p := range r.traj[a] {
 				must(as.Trust.Add(i+1, p.trust))
-				must(as.Pressure.Add(i+1, clamp01(p.pressure)))
+				must(as.Pressure.Add(i+1, min(max(p.pressure, 0), 1)))
 				must(as.Mobilisation.Add(i+1, p.mobilisation))
 			}
 		}
@@ -429,16 +429,6 @@ func (ss *StudySummary) Add(rep uint64, r RepOutcome) {
 			ss.Paired[a].Collapse.Add(o.Kind == Collapse, o0.Kind == Collapse)
 		}
 	}
-}
-
-func clamp01(x float64) float64 {
-	if x < 0 {
-		return 0
-	}
-	if x > 1 {
-		return 1
-	}
-	return x
 }
 
 // Merge implements mc.Summary; it is exact.

@@ -205,7 +205,7 @@ func StudyFigures(dir string, s *sim.Study, res *sim.StudyResult) ([]string, err
 		if err != nil {
 			return written, fmt.Errorf("studyout: %s: %w", labels[a], err)
 		}
-		ser, err := figures.IncidenceFromRisks(labels[a], cr, s.Arms[a].Scenario.Horizon)
+		ser, err := Incidence(labels[a], cr, s.Arms[a].Scenario.Horizon)
 		if err != nil {
 			return written, err
 		}
@@ -334,4 +334,10 @@ func WriteFile(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// Incidence returns the incidence series of an arm from the Aalen-Johansen
+// estimate of its event table (causes numbered by sim.Kind).
+func Incidence(label string, cr *metrics.CompetingRisks, horizon int) (figures.IncidenceSeries, error) {
+	return figures.IncidenceFromRisks(label, cr, int(sim.Breakthrough), int(sim.Collapse), horizon)
 }

@@ -129,8 +129,8 @@ func analyse(ps []float64, horizon int, gamma float64, rep *sim.Report, res *sim
 		}
 		for key, t := range tabs {
 			x, y := &ro.Arms[key[1]], &ro.Arms[key[0]] // B first: D = p_B − p_A
-			addPaired(&t[0], x.Kind == sim.Breakthrough, y.Kind == sim.Breakthrough)
-			addPaired(&t[1], x.Kind == sim.Breakthrough && x.Round <= early, y.Kind == sim.Breakthrough && y.Round <= early)
+			t[0].Add(x.Kind == sim.Breakthrough, y.Kind == sim.Breakthrough)
+			t[1].Add(x.Kind == sim.Breakthrough && x.Round <= early, y.Kind == sim.Breakthrough && y.Round <= early)
 		}
 	}
 	for l := range nl {
@@ -173,19 +173,6 @@ func analyse(ps []float64, horizon int, gamma float64, rep *sim.Report, res *sim
 		}
 	}
 	return a
-}
-
-func addPaired(t *metrics.PairedTable, a, b bool) {
-	switch {
-	case a && b:
-		t.N11++
-	case a:
-		t.N10++
-	case b:
-		t.N01++
-	default:
-		t.N00++
-	}
 }
 
 // varRatio is the variance of the difference had the levels been run on

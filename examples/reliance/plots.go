@@ -114,7 +114,7 @@ func (a *analysis) figures(dir string, s *sim.Study, res *sim.StudyResult) ([]st
 		if err != nil {
 			return names, err
 		}
-		ser, err := figures.IncidenceFromRisks(fmt.Sprintf("P = %.2f", a.levels[k].P), cr, a.horizon)
+		ser, err := studyout.Incidence(fmt.Sprintf("P = %.2f", a.levels[k].P), cr, a.horizon)
 		if err != nil {
 			return names, err
 		}
