@@ -137,7 +137,7 @@ func (c *cli) runShard(f *runFlags, o *runOpts, s *sim.Study) error {
 	part := &results.StudyPart{Study: s, Run: mc.RepRange{Lo: 0, Hi: uint64(f.reps)}, Shard: i, Shards: n, ModelVersion: sim.ModelVersion}
 	if o.checkpoint != "" {
 		var resumed int
-		part, resumed, err = results.RunStudyCheckpointed(c.ctx, s, cfg, c.checkpointConfig(o, part))
+		part, resumed, err = results.RunStudyCheckpointed(c.ctx, s, cfg, c.checkpointConfig(f, o, part))
 		err = checkpointHint(err)
 		c.resumedNote(o, resumed)
 	} else {
@@ -164,11 +164,17 @@ func (c *cli) runShard(f *runFlags, o *runOpts, s *sim.Study) error {
 	return interrupted(err, res)
 }
 
-func (c *cli) checkpointConfig(o *runOpts, p *results.StudyPart) results.Checkpoint {
+func (c *cli) checkpointConfig(f *runFlags, o *runOpts, p *results.StudyPart) results.Checkpoint {
 	cp := results.Checkpoint{Path: o.checkpoint, EveryBlocks: o.checkpointBlocks, Interval: o.checkpointInterval,
 		Run: p.Run, Shard: p.Shard, Shards: p.Shards}
 	if o.checkpointInterval == 0 && o.checkpointBlocks == 0 {
 		cp.EveryBlocks = 1
+	}
+	if c.showProgress(f) {
+		// On its own line: the progress bar redraws the current one.
+		cp.OnSave = func(done int) {
+			fmt.Fprintf(c.stderr, "\nbackchannel: checkpoint saved: %d replications\n", done)
+		}
 	}
 	return cp
 }
@@ -185,7 +191,7 @@ func (c *cli) runCheckpointed(f *runFlags, o *runOpts, s *sim.Study, cfg mc.RunC
 		return nil, usagef("--csv and --checkpoint cannot be combined")
 	}
 	part := &results.StudyPart{Run: mc.RepRange{Lo: 0, Hi: uint64(f.reps)}}
-	part, resumed, err := results.RunStudyCheckpointed(c.ctx, s, cfg, c.checkpointConfig(o, part))
+	part, resumed, err := results.RunStudyCheckpointed(c.ctx, s, cfg, c.checkpointConfig(f, o, part))
 	err = checkpointHint(err)
 	c.resumedNote(o, resumed)
 	if part == nil {
