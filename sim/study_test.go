@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/backchannel-sim/backchannel/mc"
@@ -177,5 +179,53 @@ func TestGoldenDefaultStudy(t *testing.T) {
 		var w Report
 		_ = json.Unmarshal(want, &w)
 		t.Errorf("default study summary moved (golden model_version %s, code %s): bump ModelVersion and regenerate %s with -update", w.ModelVersion, ModelVersion, path)
+	}
+}
+
+// TestCheckOutcomeRefusesWhatAddWouldDrop: values an accumulator would
+// refuse are reported (the study's replicator then fails the replication)
+// instead of vanishing from the summary.
+func TestCheckOutcomeRefusesWhatAddWouldDrop(t *testing.T) {
+	t.Parallel()
+	ok := Outcome{Kind: Breakthrough, Round: 10, Split: 0.5, Trust: [2]float64{0.4, 0.6}}
+	cases := []struct {
+		name string
+		o    Outcome
+		traj []trajPoint
+		want string // "" for no error
+	}{
+		{"valid", ok, []trajPoint{{trust: 0.5, pressure: 2, mobilisation: 0}}, ""},
+		{"negative count", func() Outcome { o := ok; o.Leaks = -1; return o }(), nil, "leaks"},
+		{"NaN value", func() Outcome { o := ok; o.Approval[0] = math.NaN(); return o }(), nil, "approval"},
+		{"NaN split of a breakthrough", func() Outcome { o := ok; o.Split = math.NaN(); return o }(), nil, "split"},
+		{"NaN split of an impasse is not used", func() Outcome { o := ok; o.Kind = Impasse; o.Split = math.NaN(); return o }(), nil, ""},
+		{"time beyond the horizon", func() Outcome { o := ok; o.Round = 101; return o }(), nil, "time"},
+		{"trajectory trust above 1", ok, []trajPoint{{trust: 0.5}, {trust: 1.5}}, "round 2: trust"},
+		{"trajectory mobilisation below 0", ok, []trajPoint{{mobilisation: -0.1}}, "round 1: mobilisation"},
+	}
+	for _, c := range cases {
+		err := checkOutcome(&c.o, c.traj, 100)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: err = %v, want nil", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: err = %v, want one naming %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestNewReportRefusesBadConfidence: an invalid level is an error, not
+// silently NaN intervals.
+func TestNewReportRefusesBadConfidence(t *testing.T) {
+	t.Parallel()
+	s := smallStudy()
+	res, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 1, Replications: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, conf := range []float64{0, 1, -0.5, 1.5, math.NaN()} {
+		if _, err := NewReport(s, res, conf); err == nil {
+			t.Errorf("NewReport(conf = %v): no error", conf)
+		}
 	}
 }
