@@ -216,3 +216,13 @@ func partName(source string, i int) string {
 	}
 	return fmt.Sprintf("part %d", i)
 }
+
+// decodeEnvelope checks the envelope of data (see openEnvelope) and
+// decodes its body strictly into v.
+func decodeEnvelope(data []byte, schema string, v any) error {
+	body, err := openEnvelope(data, schema)
+	if err != nil {
+		return err
+	}
+	return strictJSON(body, v)
+}

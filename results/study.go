@@ -227,12 +227,8 @@ func LoadStudyResult(r io.Reader) (*StudyPart, error) {
 }
 
 func decodePart(data []byte) (*StudyPart, error) {
-	body, err := openEnvelope(data, PartialSchema)
-	if err != nil {
-		return nil, err
-	}
 	var b partialBody
-	if err := strictJSON(body, &b); err != nil {
+	if err := decodeEnvelope(data, PartialSchema, &b); err != nil {
 		return nil, err
 	}
 	s := &sim.Study{Trajectories: b.Study.Trajectories}

@@ -256,12 +256,8 @@ func LoadSweepResult(r io.Reader) (*SweepPart, error) {
 }
 
 func decodeSweep(data []byte) (*SweepPart, error) {
-	body, err := openEnvelope(data, SweepPartialSchema)
-	if err != nil {
-		return nil, err
-	}
 	var b sweepBody
-	if err := strictJSON(body, &b); err != nil {
+	if err := decodeEnvelope(data, SweepPartialSchema, &b); err != nil {
 		return nil, err
 	}
 	dw := b.Design
