@@ -81,7 +81,7 @@ func TestDeterministic(t *testing.T) {
 		for _, buf := range []*bytes.Buffer{&a, &b} {
 			f, err := Trajectories(testTrajectories(t))
 			must(t, err)
-			must(t, Write(buf, f, format, 16*vg.Centimeter, 6*vg.Centimeter))
+			must(t, Write(buf, f, format, 8*vg.Centimeter, 3*vg.Centimeter))
 		}
 		if !bytes.Equal(a.Bytes(), b.Bytes()) {
 			t.Errorf("%s output differs between two renderings", format)
