@@ -50,7 +50,7 @@ type Report struct {
 	Seed         uint64      `json:"seed"`
 	Replications int         `json:"replications"` // replications requested
 	Completed    int         `json:"completed"`    // replications finished without error
-	Failures     int         `json:"failures"`     // replications that failed (see RunResult.Failures)
+	Failures     int         `json:"failures"`     // replications that failed (see mc.RunResult.Failures)
 	Partial      bool        `json:"partial"`      // the run was interrupted: Completed < Replications
 	Confidence   float64     `json:"confidence"`   // level of every interval
 	Arms         []ArmReport `json:"arms"`

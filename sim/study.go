@@ -180,7 +180,7 @@ func (s *Study) newReplicator(keep bool) (mc.Replicator[RepOutcome], error) {
 	return r, nil
 }
 
-// Replicate implements Replicator: every arm from a copy of the same
+// Replicate implements mc.Replicator: every arm from a copy of the same
 // generator state.
 func (r *studyRep) Replicate(rep uint64, rng *rand.Rand) (RepOutcome, error) {
 	// Each arm's Replication draws exactly six words from its generator at
@@ -306,7 +306,7 @@ func valuesOf(o *Outcome) Values[float64] {
 // trajectory, that StudySummary.Add cannot accept: a negative count, a
 // non-finite value, a time outside [0, horizon] or a trajectory value
 // outside [0, 1]. The study's replicator fails such a replication (it is
-// then reported in RunResult.Failures) instead of letting the value
+// then reported in mc.RunResult.Failures) instead of letting the value
 // vanish from the summary.
 func checkOutcome(o *Outcome, traj []trajPoint, horizon int) error {
 	if t, _ := o.Time(); t < 0 || t > horizon {
@@ -391,7 +391,7 @@ func must(err error) {
 // Add implements mc.Summary. The study's replicator fails a replication
 // whose outcome an accumulator would refuse (a negative count, a
 // non-finite value, a trajectory value outside [0, 1]), so such values
-// are reported in RunResult.Failures instead of vanishing; Add panics if
+// are reported in mc.RunResult.Failures instead of vanishing; Add panics if
 // given one directly.
 func (ss *StudySummary) Add(rep uint64, r RepOutcome) {
 	for a, o := range r.Arms {
@@ -508,7 +508,7 @@ func RunStudy(ctx context.Context, s *Study, cfg mc.RunConfig) (*StudyResult, er
 
 // RunStudySequential runs the study s in batches until stop.HalfWidth of
 // its summary reaches stop.Target, or cfg.Replications (the cap) are done:
-// RunSequential with the study's replicators and summaries. As with
+// mc.RunSequential with the study's replicators and summaries. As with
 // RunStudy, the result does not depend on cfg.Workers, and a cancelled run
 // returns the finished replications with an error wrapping ctx.Err().
 func RunStudySequential(ctx context.Context, s *Study, cfg mc.RunConfig, stop mc.Sequential[*StudySummary]) (*mc.SequentialResult[RepOutcome, *StudySummary], error) {
