@@ -46,7 +46,7 @@ func TestStudyWorkerInvariance(t *testing.T) {
 	var first *StudyResult
 	var firstJSON []byte
 	for _, w := range []int{1, 2, 7} {
-		res, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 11, Replications: 300, Workers: w, BlockSize: 32})
+		res, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 11, Replications: 160, Workers: w, BlockSize: 16})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,14 +67,14 @@ func TestStudyWorkerInvariance(t *testing.T) {
 func TestStudyShardMergeEqualsWhole(t *testing.T) {
 	t.Parallel()
 	s := smallStudy()
-	whole, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 5, Replications: 250, BlockSize: 32})
+	whole, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 5, Replications: 130, BlockSize: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var merged *StudyResult
 	for i := range 3 {
-		start, n := mc.ShardRange(i, 3, 250)
-		part, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 5, Start: start, Replications: n, BlockSize: 32})
+		start, n := mc.ShardRange(i, 3, 130)
+		part, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 5, Start: start, Replications: n, BlockSize: 16})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestStudyShardMergeEqualsWhole(t *testing.T) {
 	if !whole.Summary.Equal(merged.Summary) {
 		t.Error("merged shards differ from the whole run")
 	}
-	other, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 6, Replications: 250, BlockSize: 32})
+	other, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 6, Replications: 130, BlockSize: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
