@@ -170,7 +170,10 @@ func sameRun(p, old *StudyPart) error {
 		if err != nil {
 			return err
 		}
-		h2, _ := StudyHash(old.Study)
+		h2, err := StudyHash(old.Study)
+		if err != nil {
+			return err
+		}
 		if h1 != h2 {
 			what = "a different study (hash)"
 		}

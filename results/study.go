@@ -496,8 +496,14 @@ func sameStudy(s, t *sim.Study, a, b string) error {
 		case ls[i] != lt[i]:
 			return fmt.Errorf("%w: labels differ: arm %d is %q in %s, %q in %s", ErrIncompatible, i, ls[i], a, lt[i], b)
 		}
-		x, _ := json.Marshal(s.Arms[i].Scenario)
-		y, _ := json.Marshal(t.Arms[i].Scenario)
+		x, err := json.Marshal(s.Arms[i].Scenario)
+		if err != nil {
+			return err
+		}
+		y, err := json.Marshal(t.Arms[i].Scenario)
+		if err != nil {
+			return err
+		}
 		if !bytes.Equal(x, y) {
 			return fmt.Errorf("%w: scenarios of arm %d (%s) differ between %s and %s", ErrIncompatible, i, ls[i], a, b)
 		}
