@@ -97,3 +97,23 @@ func TestRunSweepReliance(t *testing.T) {
 		t.Errorf("invalid point: err = %v", err)
 	}
 }
+
+// TestRunSweepNilScenario: a base arm without a scenario is an error, not
+// a panic.
+func TestRunSweepNilScenario(t *testing.T) {
+	t.Parallel()
+	p, err := SweepParam("policy.reliance", 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := mc.Grid([]mc.Param[Arm]{p}, []int{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RunSweep(context.Background(), mc.RunConfig{Seed: 1, Replications: 2}, d, Arm{}, 0, len(d.Points)); err == nil {
+		t.Error("RunSweep with no scenario: no error")
+	}
+	if _, err := RunSweep(context.Background(), mc.RunConfig{Seed: 1, Replications: 2}, d, Arm{Scenario: DefaultScenario()}, 1, 3); err == nil {
+		t.Error("RunSweep beyond the design's points: no error")
+	}
+}
