@@ -34,7 +34,8 @@ Sharded and resumable runs:
                             JOB_COMPLETION_INDEX with --shard-count N (Kubernetes);
                             BACKCHANNEL_SHARDS, if set, is the shard count
   --checkpoint FILE         save finished blocks periodically; rerun the same command
-                            after a crash to resume
+                            after a crash to resume (with --progress, each save is
+                            reported on stderr)
 Combine the shards with "backchannel merge".
 `
 
