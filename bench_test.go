@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/backchannel-sim/backchannel/agents"
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -96,7 +97,7 @@ func BenchmarkReplication(b *testing.B) {
 			var i uint64
 			rounds := 0
 			for b.Loop() {
-				sim.SeedReplication(&pcg, 1, i)
+				mc.SeedReplication(&pcg, 1, i)
 				o := r.Run(rng, nil)
 				rounds += o.Round
 				i++
@@ -139,7 +140,7 @@ func BenchmarkRound(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rng := sim.ReplicationRand(1, 0)
+	rng := mc.ReplicationRand(1, 0)
 	r.Reset(rng)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -158,7 +159,7 @@ func BenchmarkRunner(b *testing.B) {
 	study := sim.PolicyStudy(sim.DefaultScenario(), []sim.Policy{sim.BackThenFront{Threshold: sim.DefaultSwitchTrust}})
 	study.Trajectories = false
 	run := func(w int, seed uint64) {
-		if _, err := sim.RunStudy(context.Background(), study, sim.RunConfig{Seed: seed, Replications: reps, Workers: w, BlockSize: 32}); err != nil {
+		if _, err := sim.RunStudy(context.Background(), study, mc.RunConfig{Seed: seed, Replications: reps, Workers: w, BlockSize: 32}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -12,18 +12,22 @@
 //	metrics    estimators that know nothing of negotiation: Wilson and
 //	           Clopper-Pearson intervals, Kaplan-Meier, Aalen-Johansen
 //	           cumulative incidence, exact mergeable summaries, bootstrap.
-//	sim        joins them: the Scenario (every parameter, validated), channel
-//	           policies, one replication round by round, and a parallel Monte
-//	           Carlo runner that is bit-reproducible for any number of workers
-//	           or shards, with sweeps, paired comparisons on common random
-//	           numbers and sequential stopping.
+//	mc         the generic Monte Carlo engine, for any model: a parallel
+//	           runner that is bit-reproducible for any number of workers or
+//	           shards, designs, paired comparisons on common random numbers
+//	           and sequential stopping. It knows nothing of negotiation.
+//	sim        the model: the Scenario (every parameter, validated),
+//	           channel policies, one replication round by round, studies
+//	           run on mc, exact summaries, reports and sweeps.
+//	results    result files: save, load, merge and checkpoint studies and
+//	           sweeps, one checksummed envelope for every file.
 //	figures    publication figures with gonum/plot.
 //	studyout   tables, JSON, CSV and figures for the command and examples.
 //
 // A minimal study:
 //
 //	study := sim.DefaultStudy() // built-in policies on the default scenario
-//	res, err := sim.RunStudy(ctx, study, sim.RunConfig{Seed: 1, Replications: 2000})
+//	res, err := sim.RunStudy(ctx, study, mc.RunConfig{Seed: 1, Replications: 2000})
 //	report, err := sim.NewReport(study, res, 0.95)
 //	// report.Arms[i].Outcomes.Breakthrough.P, .CI, ...
 //

@@ -18,6 +18,12 @@ var testPolicies = []string{"No back channel", "Back channel", "Back channel + m
 
 // testIncidence returns one IncidenceSeries per policy from an EventTable
 // filled with discrete-time competing hazards.
+// Cause numbers of the test event tables (censoring is cause 0).
+const (
+	BreakthroughCause = 1
+	CollapseCause     = 2
+)
+
 func testIncidence(t testing.TB) []IncidenceSeries {
 	t.Helper()
 	var out []IncidenceSeries
@@ -50,7 +56,7 @@ func testIncidence(t testing.TB) []IncidenceSeries {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := IncidenceFromRisks(name, cr, testHorizon)
+		s, err := IncidenceFromRisks(name, cr, BreakthroughCause, CollapseCause, testHorizon)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,8 +15,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // TestGolden renders two figures to PNG and compares them byte for byte
 // with testdata/*.golden.png. PNG output is deterministic (the renderer is
 // pure Go); run with -update after an intended change and look at the new
-// files before committing them. On a mismatch the rendered file is written
-// next to the test's temporary directory for inspection.
+// files before committing them. On a mismatch the rendered file is kept in
+// a new directory under os.TempDir and its path printed.
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	size := struct{ w, h vg.Length }{10 * vg.Centimeter, 7 * vg.Centimeter}
@@ -55,9 +55,18 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("%v (run go test -update to create it)", err)
 			}
 			if !bytes.Equal(got.Bytes(), want) {
-				out := filepath.Join(t.TempDir(), c.name+".png")
-				_ = os.WriteFile(out, got.Bytes(), 0o644)
-				t.Errorf("%s: rendered PNG (%d bytes) differs from %s (%d bytes); run with -update if the change is intended", c.name, got.Len(), golden, len(want))
+				// Kept after the test (not in t.TempDir, which is removed)
+				// so that the user can look at it.
+				saved := "(could not be saved: "
+				if dir, err := os.MkdirTemp("", "backchannel-golden-"); err != nil {
+					saved += err.Error() + ")"
+				} else if out := filepath.Join(dir, c.name+".png"); os.WriteFile(out, got.Bytes(), 0o644) != nil {
+					saved += "write failed)"
+				} else {
+					saved = out
+				}
+				t.Errorf("%s: rendered PNG (%d bytes) differs from %s (%d bytes); the rendered image is %s; run with -update if the change is intended",
+					c.name, got.Len(), golden, len(want), saved)
 			}
 		})
 	}
@@ -72,7 +81,7 @@ func TestDeterministic(t *testing.T) {
 		for _, buf := range []*bytes.Buffer{&a, &b} {
 			f, err := Trajectories(testTrajectories(t))
 			must(t, err)
-			must(t, Write(buf, f, format, 16*vg.Centimeter, 6*vg.Centimeter))
+			must(t, Write(buf, f, format, 8*vg.Centimeter, 3*vg.Centimeter))
 		}
 		if !bytes.Equal(a.Bytes(), b.Bytes()) {
 			t.Errorf("%s output differs between two renderings", format)

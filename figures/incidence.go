@@ -11,13 +11,6 @@ import (
 	"github.com/backchannel-sim/backchannel/metrics"
 )
 
-// Cause numbers of the two terminal outcomes in an event table, as in
-// package sim: censoring (impasse at the horizon) is cause 0.
-const (
-	BreakthroughCause = 1
-	CollapseCause     = 2
-)
-
 // IncidenceSeries is the input of CumulativeIncidence for one policy: the
 // cumulative incidence curves of breakthrough and collapse.
 type IncidenceSeries struct {
@@ -37,20 +30,24 @@ type IncidenceSeries struct {
 }
 
 // IncidenceFromRisks returns the IncidenceSeries of a policy from its
-// Aalen-Johansen estimate, taking BreakthroughCause and CollapseCause as
-// the two outcomes. It returns an error wrapping ErrNoData if cr is nil
-// and one wrapping ErrMismatch if cr has fewer than two causes.
-func IncidenceFromRisks(label string, cr *metrics.CompetingRisks, horizon int) (IncidenceSeries, error) {
+// Aalen-Johansen estimate, taking causes breakthrough and collapse of cr as
+// the two outcomes (the caller passes its model's cause numbers, for
+// example int(sim.Breakthrough), so figures cannot drift from them; see
+// studyout.Incidence). It returns an error wrapping ErrNoData if cr is nil
+// and one wrapping ErrMismatch if cr lacks either cause.
+func IncidenceFromRisks(label string, cr *metrics.CompetingRisks, breakthrough, collapse, horizon int) (IncidenceSeries, error) {
 	if cr == nil {
 		return IncidenceSeries{}, fmt.Errorf("figures: IncidenceFromRisks %q: nil CompetingRisks: %w", label, ErrNoData)
 	}
-	if len(cr.Causes) < CollapseCause {
-		return IncidenceSeries{}, fmt.Errorf("figures: IncidenceFromRisks %q: %d causes, need breakthrough and collapse: %w", label, len(cr.Causes), ErrMismatch)
+	for _, c := range []int{breakthrough, collapse} {
+		if c < 1 || c > len(cr.Causes) {
+			return IncidenceSeries{}, fmt.Errorf("figures: IncidenceFromRisks %q: cause %d outside 1..%d: %w", label, c, len(cr.Causes), ErrMismatch)
+		}
 	}
 	return IncidenceSeries{
 		Label:        label,
-		Breakthrough: cr.Cause(BreakthroughCause),
-		Collapse:     cr.Cause(CollapseCause),
+		Breakthrough: cr.Cause(breakthrough),
+		Collapse:     cr.Cause(collapse),
 		Horizon:      horizon,
 	}, nil
 }

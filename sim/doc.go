@@ -16,26 +16,23 @@
 // read-only Snapshot after every round and cannot change the outcome.
 // After its first run a Replication allocates nothing.
 //
-// # Monte Carlo
+// # Studies
 //
-// Run is a generic parallel engine for any model written as a Replicator:
-// replication i draws from rand.NewPCG(ReplicationSeed(seed, i)) (a
-// SplitMix64 hash of the master seed and the index into both PCG words),
-// replications are grouped in fixed blocks folded in index order and merged
-// in block order, so results are bit-identical for any number of workers.
-// Failures (errors or panics) are recorded with their index and seeds for
-// Replay; cancellation returns the finished work marked Partial. Exact
-// summaries make shards (ShardRange, RunResult.Merge) merge to the same
-// result as one run.
+// Study, RunStudy and NewReport run the model on the generic engine of
+// package mc: the arms of a study (scenario × policy) share common random
+// numbers, outcomes stream into exact summaries (counts, event tables for
+// Kaplan-Meier and Aalen-Johansen estimates, histograms, per-round bands),
+// and the Report gives every estimate with its confidence interval and
+// sample size. SweepParam and RunSweep run mc designs over scenario
+// fields; RunStudySequential stops when an estimate is precise enough.
+// Saving, merging and checkpointing results is package results.
 //
-// Study, RunStudy and NewReport specialise the engine to negotiations: the
-// arms of a study (scenario × policy) share common random numbers, outcomes
-// stream into exact summaries (counts, event tables for Kaplan-Meier and
-// Aalen-Johansen estimates, histograms, per-round bands), and the Report
-// gives every estimate with its confidence interval and sample size.
-// SweepParam, Grid, LatinHypercube and RunSweep run designs over scenario
-// fields; RunSequential stops when an estimate is precise enough.
+// # Errors
+//
+// Scenario.Validate returns every problem at once, joined; each is a
+// *FieldError naming the field path, the value and the allowed range, so
+// callers can use errors.As.
 //
 // The library never prints, logs or exits: it returns errors and calls the
-// callbacks it is given (RunConfig.Progress, Observer).
+// callbacks it is given (mc.RunConfig.Progress, Observer).
 package sim

@@ -2,8 +2,10 @@ package sim_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -13,7 +15,7 @@ import (
 func ExampleSimulate() {
 	sc := sim.DefaultScenario()
 	sc.Policy = "back-then-front"
-	o, err := sim.Simulate(sc, sim.ReplicationRand(42, 0), nil)
+	o, err := sim.Simulate(sc, mc.ReplicationRand(42, 0), nil)
 	if err != nil {
 		panic(err)
 	}
@@ -27,7 +29,7 @@ func ExampleSimulate() {
 func ExampleRunStudy() {
 	sc := sim.DefaultScenario()
 	study := sim.PolicyStudy(sc, []sim.Policy{sim.FrontOnly{}, sim.BackThenFront{Threshold: 0.5}})
-	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{Seed: 1, Replications: 400})
+	res, err := sim.RunStudy(context.Background(), study, mc.RunConfig{Seed: 1, Replications: 400})
 	if err != nil {
 		panic(err)
 	}
@@ -43,4 +45,16 @@ func ExampleRunStudy() {
 	// Output:
 	// front-only       breakthrough 0.78 [0.74, 0.82] of 400; median round 385
 	// back-then-front  breakthrough 0.72 [0.68, 0.77] of 400; median round 201
+}
+
+// Validate names every invalid field; callers find them with errors.As.
+func ExampleFieldError() {
+	sc := sim.DefaultScenario()
+	sc.Horizon = 0
+	var fe *sim.FieldError
+	if errors.As(sc.Validate(), &fe) {
+		fmt.Printf("field %s, value %v, allowed: %s\n", fe.Path, fe.Value, fe.Allowed)
+	}
+	// Output:
+	// field horizon, value 0, allowed: an integer in [1, 100000]
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/metrics"
 )
 
@@ -22,7 +23,7 @@ func runPolicies(t *testing.T, sc *Scenario, pols []Policy, n int, f func(i int,
 	outs := make([]Outcome, len(pols))
 	for i := range n {
 		for k := range pols {
-			outs[k] = reps[k].Run(ReplicationRand(20261129, uint64(i)), nil)
+			outs[k] = reps[k].Run(mc.ReplicationRand(20261129, uint64(i)), nil)
 		}
 		f(i, outs)
 	}
@@ -219,7 +220,7 @@ func TestFactCostsBringEarlierTalksAndDeals(t *testing.T) {
 	rl, rh := newRep(t, lo, pol), newRep(t, hi, pol)
 	var talks, deals []float64
 	for i := range uint64(factReps) {
-		a, b := rl.Run(ReplicationRand(7, i), nil), rh.Run(ReplicationRand(7, i), nil)
+		a, b := rl.Run(mc.ReplicationRand(7, i), nil), rh.Run(mc.ReplicationRand(7, i), nil)
 		if a.FirstTalks > 0 && b.FirstTalks > 0 {
 			talks = append(talks, float64(a.FirstTalks-b.FirstTalks))
 		}
@@ -258,7 +259,7 @@ func TestFactSecureMediator(t *testing.T) {
 	var leaks []float64
 	var bt pairedCount
 	for i := range uint64(factReps) {
-		a, b := r0.Run(ReplicationRand(8, i), nil), r1.Run(ReplicationRand(8, i), nil)
+		a, b := r0.Run(mc.ReplicationRand(8, i), nil), r1.Run(mc.ReplicationRand(8, i), nil)
 		// Leaks per round of secret talks, so that a shorter process is not
 		// mistaken for a safer one.
 		la, lb := 0.0, 0.0

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -49,7 +50,7 @@ type Report struct {
 	Seed         uint64      `json:"seed"`
 	Replications int         `json:"replications"` // replications requested
 	Completed    int         `json:"completed"`    // replications finished without error
-	Failures     int         `json:"failures"`     // replications that failed (see RunResult.Failures)
+	Failures     int         `json:"failures"`     // replications that failed (see mc.RunResult.Failures)
 	Partial      bool        `json:"partial"`      // the run was interrupted: Completed < Replications
 	Confidence   float64     `json:"confidence"`   // level of every interval
 	Arms         []ArmReport `json:"arms"`
@@ -100,90 +101,129 @@ type Difference struct {
 
 // ArmReport summarises one arm.
 type ArmReport struct {
-	Label    string `json:"label"`
-	Policy   string `json:"policy"`
-	Scenario string `json:"scenario"`
-	Horizon  int    `json:"horizon"`
-	Outcomes struct {
-		Breakthrough Estimate `json:"breakthrough"`
-		Collapse     Estimate `json:"collapse"`
-		Impasse      Estimate `json:"impasse"`
-	} `json:"outcomes"`
+	Label              string                      `json:"label"`
+	Policy             string                      `json:"policy"`
+	Scenario           string                      `json:"scenario"`
+	Horizon            int                         `json:"horizon"`
+	Outcomes           OutcomeEstimates            `json:"outcomes"`
 	TimeToBreakthrough TimeEstimate                `json:"time_to_breakthrough"`
 	Incidence          map[string][]IncidencePoint `json:"incidence"`
-	Counts             map[string]MeanEstimate     `json:"counts"`
-	Values             map[string]MeanEstimate     `json:"values"`
-	Ratification       struct {
-		Secret Estimate `json:"secret"`
-		Public Estimate `json:"public"`
-	} `json:"ratification"`
+	Counts             Counts[MeanEstimate]        `json:"counts"`
+	Values             Values[MeanEstimate]        `json:"values"`
+	Ratification       RatificationEstimates       `json:"ratification"`
 	// VsReference compares this arm with the first arm on common random
-	// numbers (absent for the first arm).
-	VsReference *struct {
-		Reference    string     `json:"reference"`
-		Breakthrough Difference `json:"breakthrough"`
-		Collapse     Difference `json:"collapse"`
-	} `json:"vs_reference,omitempty"`
+	// numbers (nil, absent from the JSON, for the first arm).
+	VsReference *Comparison `json:"vs_reference,omitempty"`
+}
+
+// OutcomeEstimates are the shares of replications ending in each Kind.
+type OutcomeEstimates struct {
+	Breakthrough Estimate `json:"breakthrough"`
+	Collapse     Estimate `json:"collapse"`
+	Impasse      Estimate `json:"impasse"`
+}
+
+// RatificationEstimates are the shares of ratification votes passed on
+// deals from secret and from public talks.
+type RatificationEstimates struct {
+	Secret Estimate `json:"secret"`
+	Public Estimate `json:"public"`
+}
+
+// Comparison compares an arm with the reference arm (the first) on the
+// same replications.
+type Comparison struct {
+	// Reference is the reference arm's label.
+	Reference    string     `json:"reference"`
+	Breakthrough Difference `json:"breakthrough"`
+	Collapse     Difference `json:"collapse"`
 }
 
 // medianDefinition documents TimeEstimate for the time to breakthrough.
 const medianDefinition = "round by which the cumulative incidence of ratified breakthrough (Aalen-Johansen, collapse competing, impasse censored) reaches 0.5; interval from the pointwise band at the report's confidence level; null if never reached"
 
-// NewReport summarises a study result at confidence level conf.
+// NewReport summarises a study result at confidence level conf, in
+// (0, 1). It returns an error if conf is outside that range or an
+// estimate cannot be formed.
 func NewReport(s *Study, res *StudyResult, conf float64) (*Report, error) {
+	if !(conf > 0 && conf < 1) {
+		return nil, fmt.Errorf("sim: report: confidence level %v, want in (0, 1)", conf)
+	}
 	rep := &Report{
 		Schema: ReportSchema, ModelVersion: ModelVersion, Seed: res.Seed,
 		Replications: res.Replications, Completed: res.Succeeded(), Failures: len(res.Failures),
 		Partial: res.Partial, Confidence: conf,
 	}
 	labels := s.Labels()
-	pols, err := s.policies()
+	pols, err := s.Policies()
 	if err != nil {
 		return nil, err
 	}
 	for a, as := range res.Summary.Arms {
-		ar := ArmReport{Label: labels[a], Policy: pols[a].Name(), Scenario: s.Arms[a].Scenario.Name, Horizon: s.Arms[a].Scenario.Horizon}
-		n := int(as.Kinds[0] + as.Kinds[1] + as.Kinds[2])
-		if ar.Outcomes.Breakthrough, err = estimate(int(as.Kinds[Breakthrough]), n, conf); err != nil {
-			return nil, err
+		ar, err := armReport(as, s.Arms[a].Scenario, conf)
+		if err != nil {
+			return nil, fmt.Errorf("sim: report: arm %d (%s): %w", a, labels[a], err)
 		}
-		ar.Outcomes.Collapse, _ = estimate(int(as.Kinds[Collapse]), n, conf)
-		ar.Outcomes.Impasse, _ = estimate(int(as.Kinds[Impasse]), n, conf)
-		ar.TimeToBreakthrough = TimeEstimate{Median: nan, CI: [2]Num{nan, nan}, Definition: medianDefinition}
-		ar.Incidence = map[string][]IncidencePoint{}
-		if n > 0 {
-			cr, err := metrics.CumulativeIncidence(as.Events, conf, metrics.Log)
-			if err != nil {
-				return nil, fmt.Errorf("sim: arm %s: %w", labels[a], err)
-			}
-			ar.TimeToBreakthrough = crossing(cr.Cause(int(Breakthrough)), 0.5, medianDefinition)
-			for _, k := range []Kind{Breakthrough, Collapse} {
-				ar.Incidence[k.String()] = incidenceAt(cr.Cause(int(k)), milestones(s.Arms[a].Scenario.Horizon))
-			}
-		}
-		ar.Counts = map[string]MeanEstimate{}
-		for _, name := range countNames {
-			m := as.Counts[name].Moments()
-			ar.Counts[name] = meanEstimate(&m, conf)
-		}
-		ar.Values = map[string]MeanEstimate{}
-		for _, name := range valueNames {
-			ar.Values[name] = meanEstimate(as.Values[name], conf)
-		}
-		ar.Ratification.Secret, _ = estimate(int(as.SecretPasses), int(as.SecretVotes), conf)
-		ar.Ratification.Public, _ = estimate(int(as.PublicPasses), int(as.PublicVotes), conf)
+		ar.Label, ar.Policy = labels[a], pols[a].Name()
 		if a > 0 {
-			ar.VsReference = &struct {
-				Reference    string     `json:"reference"`
-				Breakthrough Difference `json:"breakthrough"`
-				Collapse     Difference `json:"collapse"`
-			}{Reference: labels[0]}
-			ar.VsReference.Breakthrough = difference(res.Summary.Paired[a].Breakthrough, conf)
-			ar.VsReference.Collapse = difference(res.Summary.Paired[a].Collapse, conf)
+			ar.VsReference = &Comparison{Reference: labels[0]}
+			if ar.VsReference.Breakthrough, err = difference(res.Summary.Paired[a].Breakthrough, conf); err == nil {
+				ar.VsReference.Collapse, err = difference(res.Summary.Paired[a].Collapse, conf)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("sim: report: arm %d (%s) against %s: %w", a, labels[a], labels[0], err)
+			}
 		}
 		rep.Arms = append(rep.Arms, ar)
 	}
 	return rep, nil
+}
+
+// armReport returns the estimates of one arm's summary (all but the
+// labels and the comparison with the reference arm).
+func armReport(as *ArmSummary, sc *Scenario, conf float64) (ArmReport, error) {
+	ar := ArmReport{Scenario: sc.Name, Horizon: sc.Horizon, Incidence: map[string][]IncidencePoint{},
+		TimeToBreakthrough: TimeEstimate{Median: nan, CI: [2]Num{nan, nan}, Definition: medianDefinition}}
+	n := int(as.Kinds[0] + as.Kinds[1] + as.Kinds[2])
+	var errs []error
+	prop := func(k, n int) Estimate {
+		e, err := estimate(k, n, conf)
+		errs = append(errs, err)
+		return e
+	}
+	ar.Outcomes = OutcomeEstimates{
+		Breakthrough: prop(int(as.Kinds[Breakthrough]), n),
+		Collapse:     prop(int(as.Kinds[Collapse]), n),
+		Impasse:      prop(int(as.Kinds[Impasse]), n),
+	}
+	ar.Ratification = RatificationEstimates{
+		Secret: prop(int(as.SecretPasses), int(as.SecretVotes)),
+		Public: prop(int(as.PublicPasses), int(as.PublicVotes)),
+	}
+	if n > 0 {
+		cr, err := metrics.CumulativeIncidence(as.Events, conf, metrics.Log)
+		if err != nil {
+			return ar, err
+		}
+		ar.TimeToBreakthrough = crossing(cr.Cause(int(Breakthrough)), 0.5, medianDefinition)
+		for _, k := range []Kind{Breakthrough, Collapse} {
+			ar.Incidence[k.String()] = incidenceAt(cr.Cause(int(k)), milestones(sc.Horizon))
+		}
+	}
+	hs, cs := as.Counts.All(), ar.Counts.All()
+	for i, h := range hs {
+		m := (*h).Moments()
+		var err error
+		*cs[i], err = meanEstimate(&m, conf)
+		errs = append(errs, err)
+	}
+	ms, vs := as.Values.All(), ar.Values.All()
+	for i, m := range ms {
+		var err error
+		*vs[i], err = meanEstimate(*m, conf)
+		errs = append(errs, err)
+	}
+	return ar, errors.Join(errs...)
 }
 
 var nan = Num(math.NaN())
@@ -193,8 +233,12 @@ var nan = Num(math.NaN())
 func NewEstimate(k, n int, conf float64) (Estimate, error) { return estimate(k, n, conf) }
 
 // NewMeanEstimate returns the mean of m with its standard error and t
-// interval at level conf; undefined parts are NaN (JSON null).
-func NewMeanEstimate(m *metrics.Moments, conf float64) MeanEstimate { return meanEstimate(m, conf) }
+// interval at level conf; undefined parts (one observation or none) are
+// NaN (JSON null). It returns an error if the interval cannot be formed
+// (conf outside (0, 1)).
+func NewMeanEstimate(m *metrics.Moments, conf float64) (MeanEstimate, error) {
+	return meanEstimate(m, conf)
+}
 
 func estimate(k, n int, conf float64) (Estimate, error) {
 	e := Estimate{Count: k, N: n, P: nan, CI: [2]Num{nan, nan}}
@@ -210,26 +254,33 @@ func estimate(k, n int, conf float64) (Estimate, error) {
 	return e, nil
 }
 
-func meanEstimate(m *metrics.Moments, conf float64) MeanEstimate {
+func meanEstimate(m *metrics.Moments, conf float64) (MeanEstimate, error) {
 	e := MeanEstimate{Mean: nan, SE: nan, CI: [2]Num{nan, nan}, N: m.N()}
 	if m.N() == 0 {
-		return e
+		return e, nil
 	}
 	e.Mean = Num(m.Mean())
 	if m.N() > 1 {
 		e.SE = Num(m.SE())
-		if iv, err := m.Interval(conf); err == nil {
-			e.CI = [2]Num{Num(iv.Lo), Num(iv.Hi)}
+		iv, err := m.Interval(conf)
+		if err != nil {
+			return e, err
 		}
+		e.CI = [2]Num{Num(iv.Lo), Num(iv.Hi)}
 	}
-	return e
+	return e, nil
 }
 
-func difference(t metrics.PairedTable, conf float64) Difference {
+// difference returns the paired difference of t; its parts are NaN (JSON
+// null) without replications.
+func difference(t metrics.PairedTable, conf float64) (Difference, error) {
 	d := Difference{Diff: nan, SE: nan, CI: [2]Num{nan, nan}, N: t.N(), VarianceRatio: nan}
+	if t.N() == 0 {
+		return d, nil
+	}
 	pd, err := metrics.PairedDifference(t, conf)
 	if err != nil {
-		return d
+		return d, err
 	}
 	d.Diff, d.SE = Num(pd.D), Num(pd.SE)
 	d.CI = [2]Num{Num(pd.Interval.Lo), Num(pd.Interval.Hi)}
@@ -239,7 +290,7 @@ func difference(t metrics.PairedTable, conf float64) Difference {
 	if pd.SE > 0 {
 		d.VarianceRatio = Num(unpaired / (pd.SE * pd.SE))
 	}
-	return d
+	return d, nil
 }
 
 // crossing returns the first time the curve reaches level, with the

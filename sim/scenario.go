@@ -213,7 +213,7 @@ func (s *Scenario) Clone() *Scenario {
 }
 
 // Validate reports every invalid parameter at once (errors.Join of
-// *check.FieldError), each naming the field path, the value and the allowed
+// *FieldError), each naming the field path, the value and the allowed
 // range.
 func (s *Scenario) Validate() error {
 	e := check.New("")

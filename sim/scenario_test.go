@@ -47,9 +47,9 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 			t.Errorf("error does not contain %q:\n%v", w, err)
 		}
 	}
-	var fe *check.FieldError
+	var fe *FieldError
 	if !errors.As(err, &fe) {
-		t.Error("errors are not *check.FieldError")
+		t.Error("errors are not *FieldError")
 	}
 	if n := len(check.Flatten(err)); n != len(want) {
 		t.Errorf("%d errors, want %d:\n%v", n, len(want), err)

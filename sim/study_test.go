@@ -6,10 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/backchannel-sim/backchannel/mc"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -42,7 +46,7 @@ func TestStudyWorkerInvariance(t *testing.T) {
 	var first *StudyResult
 	var firstJSON []byte
 	for _, w := range []int{1, 2, 7} {
-		res, err := RunStudy(context.Background(), s, RunConfig{Seed: 11, Replications: 300, Workers: w, BlockSize: 32})
+		res, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 11, Replications: 160, Workers: w, BlockSize: 16})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,14 +67,14 @@ func TestStudyWorkerInvariance(t *testing.T) {
 func TestStudyShardMergeEqualsWhole(t *testing.T) {
 	t.Parallel()
 	s := smallStudy()
-	whole, err := RunStudy(context.Background(), s, RunConfig{Seed: 5, Replications: 250, BlockSize: 32})
+	whole, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 5, Replications: 130, BlockSize: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var merged *StudyResult
 	for i := range 3 {
-		start, n := ShardRange(i, 3, 250)
-		part, err := RunStudy(context.Background(), s, RunConfig{Seed: 5, Start: start, Replications: n, BlockSize: 32})
+		start, n := mc.ShardRange(i, 3, 130)
+		part, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 5, Start: start, Replications: n, BlockSize: 16})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +87,7 @@ func TestStudyShardMergeEqualsWhole(t *testing.T) {
 	if !whole.Summary.Equal(merged.Summary) {
 		t.Error("merged shards differ from the whole run")
 	}
-	other, err := RunStudy(context.Background(), s, RunConfig{Seed: 6, Replications: 250, BlockSize: 32})
+	other, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 6, Replications: 130, BlockSize: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,14 +104,14 @@ func TestStudyShardMergeEqualsWhole(t *testing.T) {
 func TestStudyArmsShareRandomNumbers(t *testing.T) {
 	t.Parallel()
 	s := smallStudy()
-	res, err := RunStudy(context.Background(), s, RunConfig{Seed: 3, Replications: 40, KeepOutcomes: true})
+	res, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 3, Replications: 40, KeepOutcomes: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for a, arm := range s.Arms {
 		r := newRep(t, arm.Scenario, arm.Policy)
 		for i, ro := range res.Outcomes {
-			if got := r.Run(ReplicationRand(3, uint64(i)), nil); got != ro.Arms[a] {
+			if got := r.Run(mc.ReplicationRand(3, uint64(i)), nil); got != ro.Arms[a] {
 				t.Fatalf("arm %s rep %d: study outcome differs from a direct run", arm.Label, i)
 			}
 		}
@@ -119,7 +123,7 @@ func TestStudyCancelReturnsPartial(t *testing.T) {
 	s := smallStudy()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cfg := RunConfig{Seed: 9, Replications: 2000, BlockSize: 16, Workers: 2,
+	cfg := mc.RunConfig{Seed: 9, Replications: 2000, BlockSize: 16, Workers: 2,
 		Progress: func(done, total int) {
 			if done >= 48 {
 				cancel()
@@ -153,7 +157,7 @@ func TestStudyCancelReturnsPartial(t *testing.T) {
 func TestGoldenDefaultStudy(t *testing.T) {
 	t.Parallel()
 	s := DefaultStudy()
-	res, err := RunStudy(context.Background(), s, RunConfig{Seed: 2026, Replications: 256})
+	res, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 2026, Replications: 256})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,5 +179,53 @@ func TestGoldenDefaultStudy(t *testing.T) {
 		var w Report
 		_ = json.Unmarshal(want, &w)
 		t.Errorf("default study summary moved (golden model_version %s, code %s): bump ModelVersion and regenerate %s with -update", w.ModelVersion, ModelVersion, path)
+	}
+}
+
+// TestCheckOutcomeRefusesWhatAddWouldDrop: values an accumulator would
+// refuse are reported (the study's replicator then fails the replication)
+// instead of vanishing from the summary.
+func TestCheckOutcomeRefusesWhatAddWouldDrop(t *testing.T) {
+	t.Parallel()
+	ok := Outcome{Kind: Breakthrough, Round: 10, Split: 0.5, Trust: [2]float64{0.4, 0.6}}
+	cases := []struct {
+		name string
+		o    Outcome
+		traj []trajPoint
+		want string // "" for no error
+	}{
+		{"valid", ok, []trajPoint{{trust: 0.5, pressure: 2, mobilisation: 0}}, ""},
+		{"negative count", func() Outcome { o := ok; o.Leaks = -1; return o }(), nil, "leaks"},
+		{"NaN value", func() Outcome { o := ok; o.Approval[0] = math.NaN(); return o }(), nil, "approval"},
+		{"NaN split of a breakthrough", func() Outcome { o := ok; o.Split = math.NaN(); return o }(), nil, "split"},
+		{"NaN split of an impasse is not used", func() Outcome { o := ok; o.Kind = Impasse; o.Split = math.NaN(); return o }(), nil, ""},
+		{"time beyond the horizon", func() Outcome { o := ok; o.Round = 101; return o }(), nil, "time"},
+		{"trajectory trust above 1", ok, []trajPoint{{trust: 0.5}, {trust: 1.5}}, "round 2: trust"},
+		{"trajectory mobilisation below 0", ok, []trajPoint{{mobilisation: -0.1}}, "round 1: mobilisation"},
+	}
+	for _, c := range cases {
+		err := checkOutcome(&c.o, c.traj, 100)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: err = %v, want nil", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: err = %v, want one naming %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestNewReportRefusesBadConfidence: an invalid level is an error, not
+// silently NaN intervals.
+func TestNewReportRefusesBadConfidence(t *testing.T) {
+	t.Parallel()
+	s := smallStudy()
+	res, err := RunStudy(context.Background(), s, mc.RunConfig{Seed: 1, Replications: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, conf := range []float64{0, 1, -0.5, 1.5, math.NaN()} {
+		if _, err := NewReport(s, res, conf); err == nil {
+			t.Errorf("NewReport(conf = %v): no error", conf)
+		}
 	}
 }

@@ -2,11 +2,14 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/backchannel-sim/backchannel/mc"
 )
 
 // SweepParam returns a design parameter over arms for a scenario field or a
@@ -22,8 +25,8 @@ import (
 // The path is resolved once, here, to a typed setter; Set clones the arm's
 // scenario before writing, so the base arm is never modified. Integer
 // fields round the value; boolean fields take v ≥ 0.5 as true.
-func SweepParam(name string, lo, hi float64) (Param[Arm], error) {
-	p := Param[Arm]{Name: name, Lo: lo, Hi: hi}
+func SweepParam(name string, lo, hi float64) (mc.Param[Arm], error) {
+	p := mc.Param[Arm]{Name: name, Lo: lo, Hi: hi}
 	switch name {
 	case "policy.reliance":
 		p.Set = func(a *Arm, v float64) error { a.Policy = Reliance{P: v}; a.Label = a.Policy.Name(); return nil }
@@ -145,30 +148,62 @@ func setPath(v reflect.Value, steps []step, x float64) {
 }
 
 // SweepPoint is the result of one design point of RunSweep.
-type SweepPoint = PointResult[Arm, RepOutcome, *StudySummary]
+type SweepPoint = mc.PointResult[Arm, RepOutcome, *StudySummary]
 
-// RunSweep runs a design over arms derived from base: each point is a
-// one-arm study without trajectories, with its own seed stream (see
-// RunDesign). An invalid point (a value outside a field's allowed range)
-// stops the sweep with the validation error.
-func RunSweep(ctx context.Context, cfg RunConfig, d *Design[Arm], base Arm) ([]SweepPoint, error) {
+// SweepBase returns base as RunSweep runs it: the policy set (the
+// scenario's if nil) and the label set (the policy's name if empty). It
+// returns an error if base has no scenario or an unknown policy name.
+func SweepBase(base Arm) (Arm, error) {
+	if base.Scenario == nil {
+		return base, errors.New("sim: sweep: base arm has no scenario")
+	}
 	if base.Policy == nil {
 		p, err := ParsePolicy(base.Scenario.Policy)
 		if err != nil {
-			return nil, err
+			return base, err
 		}
 		base.Policy = p
 	}
 	if base.Label == "" {
 		base.Label = base.Policy.Name()
 	}
+	return base, nil
+}
+
+// ValidateSweep applies and validates every point of d on base, as
+// RunSweep would before running it, and returns the first invalid point's
+// error (wrapping a *FieldError for a value outside a field's allowed
+// range), so that every shard of a sweep fails the same way.
+func ValidateSweep(d *mc.Design[Arm], base Arm) error {
+	for j := range d.Points {
+		a, err := d.Apply(j, base)
+		if err != nil {
+			return err
+		}
+		if err := a.Scenario.Validate(); err != nil {
+			return fmt.Errorf("sim: design point %d: %w", j, err)
+		}
+	}
+	return nil
+}
+
+// RunSweep runs the points [lo, hi) of a design over arms derived from
+// base (0 and len(d.Points) for the whole design; a shard of a sweep runs
+// a sub-range and gets exactly the whole sweep's points). Each point is a
+// one-arm study without trajectories, with its own seed stream (see
+// mc.RunDesign). An invalid point (a value outside a field's allowed
+// range) stops the sweep with the validation error.
+func RunSweep(ctx context.Context, cfg mc.RunConfig, d *mc.Design[Arm], base Arm, lo, hi int) ([]SweepPoint, error) {
+	base, err := SweepBase(base)
+	if err != nil {
+		return nil, err
+	}
 	proto := &Study{Arms: []Arm{base}}
-	return RunDesign(ctx, cfg, d, base,
-		func(a Arm) (Replicator[RepOutcome], error) {
-			s := &Study{Arms: []Arm{a}}
-			if err := s.Validate(); err != nil {
+	return mc.RunDesign(ctx, cfg, d, lo, hi, base,
+		func(a Arm) (mc.Replicator[RepOutcome], error) {
+			if err := a.Scenario.Validate(); err != nil {
 				return nil, err
 			}
-			return s.newReplicator(false)
+			return (&Study{Arms: []Arm{a}}).newReplicator(false)
 		}, proto.NewStudySummary)
 }

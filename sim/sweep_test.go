@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/backchannel-sim/backchannel/mc"
 )
 
 func TestSweepParamSetsFieldsWithoutTouchingBase(t *testing.T) {
@@ -64,11 +66,11 @@ func TestRunSweepReliance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := Grid([]Param[Arm]{p}, []int{3})
+	d, err := mc.Grid([]mc.Param[Arm]{p}, []int{3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pts, err := RunSweep(context.Background(), RunConfig{Seed: 1, Replications: 64}, d, Arm{Scenario: sc})
+	pts, err := RunSweep(context.Background(), mc.RunConfig{Seed: 1, Replications: 64}, d, Arm{Scenario: sc}, 0, len(d.Points))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,13 +87,33 @@ func TestRunSweepReliance(t *testing.T) {
 		}
 	}
 	// Reliance 0 never opens a back channel; reliance 1 always does.
-	if pts[0].Result.Summary.Arms[0].Counts["back_channels"].Max() != 0 || pts[2].Result.Summary.Arms[0].Counts["back_channels"].Mean() < 1 {
+	if pts[0].Result.Summary.Arms[0].Counts.BackChannels.Max() != 0 || pts[2].Result.Summary.Arms[0].Counts.BackChannels.Mean() < 1 {
 		t.Error("reliance sweep did not reach the policy")
 	}
 	// An out-of-range value is reported, not simulated.
 	bad, _ := SweepParam("leaks.base_hazard", 2, 3)
-	d2, _ := Grid([]Param[Arm]{bad}, []int{1})
-	if _, err := RunSweep(context.Background(), RunConfig{Seed: 1, Replications: 4}, d2, Arm{Scenario: sc}); err == nil || !strings.Contains(err.Error(), "leaks.base_hazard") {
+	d2, _ := mc.Grid([]mc.Param[Arm]{bad}, []int{1})
+	if _, err := RunSweep(context.Background(), mc.RunConfig{Seed: 1, Replications: 4}, d2, Arm{Scenario: sc}, 0, len(d2.Points)); err == nil || !strings.Contains(err.Error(), "leaks.base_hazard") {
 		t.Errorf("invalid point: err = %v", err)
+	}
+}
+
+// TestRunSweepNilScenario: a base arm without a scenario is an error, not
+// a panic.
+func TestRunSweepNilScenario(t *testing.T) {
+	t.Parallel()
+	p, err := SweepParam("policy.reliance", 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := mc.Grid([]mc.Param[Arm]{p}, []int{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RunSweep(context.Background(), mc.RunConfig{Seed: 1, Replications: 2}, d, Arm{}, 0, len(d.Points)); err == nil {
+		t.Error("RunSweep with no scenario: no error")
+	}
+	if _, err := RunSweep(context.Background(), mc.RunConfig{Seed: 1, Replications: 2}, d, Arm{Scenario: DefaultScenario()}, 1, 3); err == nil {
+		t.Error("RunSweep beyond the design's points: no error")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
 )
@@ -15,7 +16,7 @@ func ExampleWriteTable() {
 	sc := sim.DefaultScenario()
 	sc.Horizon = 260 // five years
 	study := sim.PolicyStudy(sc, []sim.Policy{sim.FrontOnly{}, sim.BackThenFront{Threshold: 0.5}})
-	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{Seed: 7, Replications: 300})
+	res, err := sim.RunStudy(context.Background(), study, mc.RunConfig{Seed: 7, Replications: 300})
 	if err != nil {
 		panic(err)
 	}

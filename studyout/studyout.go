@@ -22,6 +22,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
 )
@@ -78,7 +79,7 @@ func WriteTable(w io.Writer, r *sim.Report) error {
 		if !math.IsNaN(float64(t.Median)) {
 			med = fmt.Sprintf("%s [%s, %s]", fmtNum(t.Median), fmtNum(t.CI[0]), fmtNum(t.CI[1]))
 		}
-		bc := a.Counts["back_channels"]
+		bc := a.Counts.BackChannels
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.2f [%.2f, %.2f]\n", a.Label,
 			fmtP(a.Outcomes.Breakthrough), fmtP(a.Outcomes.Collapse), fmtP(a.Outcomes.Impasse),
 			med, float64(bc.Mean), float64(bc.CI[0]), float64(bc.CI[1]))
@@ -204,12 +205,12 @@ func StudyFigures(dir string, s *sim.Study, res *sim.StudyResult) ([]string, err
 		if err != nil {
 			return written, fmt.Errorf("studyout: %s: %w", labels[a], err)
 		}
-		ser, err := figures.IncidenceFromRisks(labels[a], cr, s.Arms[a].Scenario.Horizon)
+		ser, err := Incidence(labels[a], cr, s.Arms[a].Scenario.Horizon)
 		if err != nil {
 			return written, err
 		}
 		inc = append(inc, ser)
-		hist = append(hist, figures.HistogramSeries{Label: labels[a], Counts: as.Counts["back_channels"]})
+		hist = append(hist, figures.HistogramSeries{Label: labels[a], Counts: as.Counts.BackChannels})
 		if as.Trust != nil {
 			trust = append(trust, figures.TrajectorySeries{Label: labels[a], Bands: as.Trust})
 			press = append(press, figures.TrajectorySeries{Label: labels[a], Bands: as.Pressure})
@@ -271,7 +272,7 @@ func SharePoints(points []sim.SweepPoint, param int) []figures.SharePoint {
 // replications, and each outcome's count, share and Wilson interval, the
 // mean number of back channels and failed ratifications with their
 // standard errors, and the median time to breakthrough with its interval.
-func SweepCSV(w io.Writer, d *sim.Design[sim.Arm], points []sim.SweepPoint, conf float64) error {
+func SweepCSV(w io.Writer, d *mc.Design[sim.Arm], points []sim.SweepPoint, conf float64) error {
 	cw := csv.NewWriter(w)
 	head := []string{"point"}
 	for _, p := range d.Params {
@@ -307,7 +308,7 @@ func SweepCSV(w io.Writer, d *sim.Design[sim.Arm], points []sim.SweepPoint, conf
 		for _, e := range []sim.Estimate{a.Outcomes.Breakthrough, a.Outcomes.Collapse, a.Outcomes.Impasse} {
 			row = append(row, strconv.Itoa(e.Count), ftoa(float64(e.P)), ftoa(float64(e.CI[0])), ftoa(float64(e.CI[1])))
 		}
-		bc, fr := a.Counts["back_channels"], a.Counts["failed_ratifications"]
+		bc, fr := a.Counts.BackChannels, a.Counts.FailedRatifications
 		t := a.TimeToBreakthrough
 		row = append(row, ftoa(float64(bc.Mean)), ftoa(float64(bc.SE)), ftoa(float64(fr.Mean)), ftoa(float64(fr.SE)),
 			ftoa(float64(t.Median)), ftoa(float64(t.CI[0])), ftoa(float64(t.CI[1])))
@@ -333,4 +334,10 @@ func WriteFile(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// Incidence returns the incidence series of an arm from the Aalen-Johansen
+// estimate of its event table (causes numbered by sim.Kind).
+func Incidence(label string, cr *metrics.CompetingRisks, horizon int) (figures.IncidenceSeries, error) {
+	return figures.IncidenceFromRisks(label, cr, int(sim.Breakthrough), int(sim.Collapse), horizon)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -18,7 +19,7 @@ func smallStudy(t *testing.T) (*sim.Study, *sim.StudyResult) {
 	sc.Horizon = 150
 	sc.Parties[0].Constituents.Size, sc.Parties[1].Constituents.Size = 40, 40
 	s := sim.PolicyStudy(sc, []sim.Policy{sim.FrontOnly{}, sim.BackThenFront{Threshold: 0.5}})
-	res, err := sim.RunStudy(context.Background(), s, sim.RunConfig{Seed: 1, Replications: 120, KeepOutcomes: true})
+	res, err := sim.RunStudy(context.Background(), s, mc.RunConfig{Seed: 1, Replications: 120, KeepOutcomes: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestCSVArmWithoutPolicy(t *testing.T) {
 	sc.Horizon = 60
 	sc.Parties[0].Constituents.Size, sc.Parties[1].Constituents.Size = 20, 20
 	s := &sim.Study{Arms: []sim.Arm{{Label: "scenario policy", Scenario: sc}}}
-	res, err := sim.RunStudy(context.Background(), s, sim.RunConfig{Seed: 2, Replications: 5, KeepOutcomes: true})
+	res, err := sim.RunStudy(context.Background(), s, mc.RunConfig{Seed: 2, Replications: 5, KeepOutcomes: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -125,7 +126,7 @@ func (f *runFlags) register(fs *flag.FlagSet, with flagSet) {
 	fs.Uint64Var(&f.seed, "seed", DefaultSeed, "master `SEED`; replication i draws from a generator derived from (SEED, i)")
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines `W` (0: all CPUs); results do not depend on it")
 	fs.IntVar(&f.horizon, "horizon", 0, "override the scenario's horizon: `H` rounds (weeks)")
-	fs.IntVar(&f.blockSize, "block-size", sim.DefaultBlockSize, "replications per block `B` (unit of work, checkpoints and merges)")
+	fs.IntVar(&f.blockSize, "block-size", mc.DefaultBlockSize, "replications per block `B` (unit of work, checkpoints and merges)")
 	fs.StringVar(&f.out, "out", "backchannel-out", "output `DIR` for figures and data files")
 	if with.json {
 		fs.BoolVar(&f.json, "json", false, "print the JSON summary (docs/OUTPUTS.md) on stdout instead of the table")

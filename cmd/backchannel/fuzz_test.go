@@ -3,24 +3,21 @@ package main
 import (
 	"bytes"
 	"testing"
-	"time"
 
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
 // FuzzParseScenario checks that any input yields a valid scenario or an
-// error, never a panic or a hang, and that an accepted scenario survives
+// error, never a panic, and that an accepted scenario survives
 // both YAML renderings (plain and commented) unchanged. The seed corpus in
-// testdata/fuzz/FuzzParseScenario runs as part of the normal tests.
+// testdata/fuzz/FuzzParseScenario runs as part of the normal tests. A hang
+// is caught by the test timeout (and, when fuzzing, by the fuzzer's own
+// hang detection), not by timing each call.
 func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte(""))
 	f.Add([]byte("horizon: 52\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		t0 := time.Now()
 		sc, err := sim.ParseScenario(data)
-		if el := time.Since(t0); el > 2*time.Second {
-			t.Fatalf("ParseScenario took %v on %d bytes", el, len(data))
-		}
 		if err != nil {
 			if sc != nil {
 				t.Fatalf("ParseScenario returned a scenario and an error: %v", err)

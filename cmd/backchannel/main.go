@@ -28,7 +28,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/backchannel-sim/backchannel/sim"
+	"github.com/backchannel-sim/backchannel/results"
 )
 
 // Exit codes.
@@ -142,7 +142,7 @@ func (c *cli) exitCode(err error) int {
 		return exitOK
 	case errors.Is(err, errFlagParse):
 		return exitUsage // the flag package has printed the problem and the usage
-	case errors.As(err, &ue), errors.Is(err, sim.ErrCorrupt), errors.Is(err, sim.ErrIncompatible), errors.Is(err, sim.ErrMissing):
+	case errors.As(err, &ue), errors.Is(err, results.ErrCorrupt), errors.Is(err, results.ErrIncompatible), errors.Is(err, results.ErrMissing):
 		fmt.Fprintf(c.stderr, "backchannel: %v\n", err)
 		return exitUsage
 	case errors.Is(err, errInterrupted):

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/backchannel-sim/backchannel/results"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -53,9 +54,9 @@ func (c *cli) mergeCmd(args []string) error {
 	if sweep {
 		return c.mergeSweep(&f, pos, *allowPartial)
 	}
-	var parts []*sim.StudyPart
+	var parts []*results.StudyPart
 	for _, file := range pos {
-		p, err := sim.LoadStudyFile(file)
+		p, err := results.LoadStudyFile(file)
 		if err != nil {
 			return usageError{err}
 		}
@@ -64,9 +65,12 @@ func (c *cli) mergeCmd(args []string) error {
 		}
 		parts = append(parts, p)
 	}
-	m, err := sim.MergeStudyResults(parts...)
+	m, err := results.MergeStudyResults(parts...)
+	if errors.Is(err, results.ErrIncompatible) {
+		err = fmt.Errorf("%w (were the parts run with different flags, such as --reps or --seed?)", err)
+	}
 	if err != nil {
-		if !errors.Is(err, sim.ErrMissing) || !*allowPartial {
+		if !errors.Is(err, results.ErrMissing) || !*allowPartial {
 			return usageError{err}
 		}
 		fmt.Fprintf(c.stderr, "backchannel: %v; merging anyway (--allow-partial)\n", err)
@@ -85,20 +89,20 @@ func (c *cli) mergeCmd(args []string) error {
 func sweepFiles(files []string) (bool, error) {
 	var run, sweep string
 	for _, file := range files {
-		schema, err := sim.PartialFileSchema(file)
+		schema, err := results.PartialFileSchema(file)
 		switch {
-		case err != nil && !errors.Is(err, sim.ErrCorrupt):
+		case err != nil && !errors.Is(err, results.ErrCorrupt):
 			return false, usageError{err}
 		case err != nil:
-		case schema == sim.SweepPartialSchema && sweep == "":
+		case schema == results.SweepPartialSchema && sweep == "":
 			sweep = file
-		case schema == sim.PartialSchema && run == "":
+		case schema == results.PartialSchema && run == "":
 			run = file
 		}
 	}
 	if run != "" && sweep != "" {
 		return false, usagef("merge: cannot merge run and sweep partial files together: %s is a run file (%s), %s is a sweep file (%s)",
-			run, sim.PartialSchema, sweep, sim.SweepPartialSchema)
+			run, results.PartialSchema, sweep, results.SweepPartialSchema)
 	}
 	return sweep != "", nil
 }
@@ -110,9 +114,9 @@ func (c *cli) mergeSweep(f *runFlags, files []string, allowPartial bool) error {
 	if f.json {
 		return usagef("merge --json: sweep files have no JSON summary (a sweep prints a table and writes sweep.csv); drop --json and use --out DIR for sweep.csv")
 	}
-	var parts []*sim.SweepPart
+	var parts []*results.SweepPart
 	for _, file := range files {
-		p, err := sim.LoadSweepFile(file)
+		p, err := results.LoadSweepFile(file)
 		if err != nil {
 			return usageError{err}
 		}
@@ -121,9 +125,9 @@ func (c *cli) mergeSweep(f *runFlags, files []string, allowPartial bool) error {
 		}
 		parts = append(parts, p)
 	}
-	m, err := sim.MergeSweepResults(parts...)
+	m, err := results.MergeSweepResults(parts...)
 	if err != nil {
-		if !errors.Is(err, sim.ErrMissing) || !allowPartial {
+		if !errors.Is(err, results.ErrMissing) || !allowPartial {
 			return usageError{err}
 		}
 		fmt.Fprintf(c.stderr, "backchannel: %v; merging anyway (--allow-partial)\n", err)

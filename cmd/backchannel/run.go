@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
@@ -33,7 +34,8 @@ Sharded and resumable runs:
                             JOB_COMPLETION_INDEX with --shard-count N (Kubernetes);
                             BACKCHANNEL_SHARDS, if set, is the shard count
   --checkpoint FILE         save finished blocks periodically; rerun the same command
-                            after a crash to resume
+                            after a crash to resume (with --progress, each save is
+                            reported on stderr)
 Combine the shards with "backchannel merge".
 `
 
@@ -93,7 +95,7 @@ func (c *cli) runStudy(f *runFlags, o *runOpts, s *sim.Study) error {
 	if f.csv && o.checkpoint != "" {
 		return usagef("--csv and --checkpoint cannot be combined (a checkpoint holds summaries, not outcomes)")
 	}
-	cfg := sim.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize, KeepOutcomes: f.csv}
+	cfg := mc.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize, KeepOutcomes: f.csv}
 	bar := c.progressFunc(f, "replications")
 	cfg.Progress = bar.update
 	t0 := c.now()
@@ -101,8 +103,8 @@ func (c *cli) runStudy(f *runFlags, o *runOpts, s *sim.Study) error {
 	var err error
 	switch {
 	case o.precision > 0:
-		var sr *sim.SequentialResult[sim.RepOutcome, *sim.StudySummary]
-		sr, err = sim.RunStudySequential(c.ctx, s, cfg, sim.Sequential[*sim.StudySummary]{
+		var sr *mc.SequentialResult[sim.RepOutcome, *sim.StudySummary]
+		sr, err = sim.RunStudySequential(c.ctx, s, cfg, mc.Sequential[*sim.StudySummary]{
 			Target:    o.precision,
 			HalfWidth: breakthroughHalfWidth,
 		})

@@ -298,7 +298,7 @@ func allowedRange(p []pathElem, t reflect.Type) string {
 	}
 	var allowed []string
 	for _, e := range check.Flatten(s.Validate()) {
-		var fe *check.FieldError
+		var fe *sim.FieldError
 		if errors.As(e, &fe) && fe.Path == pathString(p) {
 			allowed = append(allowed, fe.Allowed)
 		}

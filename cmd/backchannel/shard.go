@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/backchannel-sim/backchannel/mc"
+	"github.com/backchannel-sim/backchannel/results"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -17,7 +19,7 @@ func (o *runOpts) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.shardCount, "shard-count", 0, "number of shards `N` for --shard I or --shard auto (default: BACKCHANNEL_SHARDS, else SLURM_ARRAY_TASK_COUNT)")
 	fs.StringVar(&o.save, "save", "", "write the (partial) result to `FILE` (backchannel.partial/v1) for \"backchannel merge\"")
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "save finished blocks to `FILE` periodically and resume from it if it exists")
-	fs.DurationVar(&o.checkpointInterval, "checkpoint-interval", sim.DefaultCheckpointInterval, "with --checkpoint, save at least this often (`DURATION`; 0: only by --checkpoint-blocks)")
+	fs.DurationVar(&o.checkpointInterval, "checkpoint-interval", results.DefaultCheckpointInterval, "with --checkpoint, save at least this often (`DURATION`; 0: only by --checkpoint-blocks)")
 	fs.IntVar(&o.checkpointBlocks, "checkpoint-blocks", 0, "with --checkpoint, also save after every `K` finished blocks (0: only by time)")
 }
 
@@ -127,15 +129,16 @@ func (c *cli) runShard(f *runFlags, o *runOpts, s *sim.Study) error {
 	if err != nil {
 		return err
 	}
-	start, count := sim.ShardRange(i, n, f.reps)
-	cfg := sim.RunConfig{Seed: f.seed, Start: start, Replications: count, Workers: f.workers, BlockSize: f.blockSize}
+	start, count := mc.ShardRange(i, n, f.reps)
+	cfg := mc.RunConfig{Seed: f.seed, Start: start, Replications: count, Workers: f.workers, BlockSize: f.blockSize}
 	bar := c.progressFunc(f, "replications")
 	cfg.Progress = bar.update
 	t0 := c.now()
-	part := &sim.StudyPart{Study: s, Run: sim.RepRange{Lo: 0, Hi: uint64(f.reps)}, Shard: i, Shards: n, ModelVersion: sim.ModelVersion}
+	part := &results.StudyPart{Study: s, Run: mc.RepRange{Lo: 0, Hi: uint64(f.reps)}, Shard: i, Shards: n, ModelVersion: sim.ModelVersion}
 	if o.checkpoint != "" {
 		var resumed int
-		part, resumed, err = sim.RunStudyCheckpointed(c.ctx, s, cfg, c.checkpointConfig(o, part))
+		part, resumed, err = results.RunStudyCheckpointed(c.ctx, s, cfg, c.checkpointConfig(f, o, part))
+		err = checkpointHint(err)
 		c.resumedNote(o, resumed)
 	} else {
 		part.Result, err = sim.RunStudy(c.ctx, s, cfg)
@@ -147,7 +150,7 @@ func (c *cli) runShard(f *runFlags, o *runOpts, s *sim.Study) error {
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
-	if serr := sim.SaveStudyFile(o.save, part); serr != nil {
+	if serr := results.SaveStudyFile(o.save, part); serr != nil {
 		return serr
 	}
 	res := part.Result
@@ -161,11 +164,17 @@ func (c *cli) runShard(f *runFlags, o *runOpts, s *sim.Study) error {
 	return interrupted(err, res)
 }
 
-func (c *cli) checkpointConfig(o *runOpts, p *sim.StudyPart) sim.Checkpoint {
-	cp := sim.Checkpoint{Path: o.checkpoint, EveryBlocks: o.checkpointBlocks, Interval: o.checkpointInterval,
+func (c *cli) checkpointConfig(f *runFlags, o *runOpts, p *results.StudyPart) results.Checkpoint {
+	cp := results.Checkpoint{Path: o.checkpoint, EveryBlocks: o.checkpointBlocks, Interval: o.checkpointInterval,
 		Run: p.Run, Shard: p.Shard, Shards: p.Shards}
 	if o.checkpointInterval == 0 && o.checkpointBlocks == 0 {
 		cp.EveryBlocks = 1
+	}
+	if c.showProgress(f) {
+		// On its own line: the progress bar redraws the current one.
+		cp.OnSave = func(done int) {
+			fmt.Fprintf(c.stderr, "\nbackchannel: checkpoint saved: %d replications\n", done)
+		}
 	}
 	return cp
 }
@@ -177,12 +186,13 @@ func (c *cli) resumedNote(o *runOpts, resumed int) {
 }
 
 // runCheckpointed runs [0, --reps) with a checkpoint file.
-func (c *cli) runCheckpointed(f *runFlags, o *runOpts, s *sim.Study, cfg sim.RunConfig) (*sim.StudyResult, error) {
+func (c *cli) runCheckpointed(f *runFlags, o *runOpts, s *sim.Study, cfg mc.RunConfig) (*sim.StudyResult, error) {
 	if cfg.KeepOutcomes {
 		return nil, usagef("--csv and --checkpoint cannot be combined")
 	}
-	part := &sim.StudyPart{Run: sim.RepRange{Lo: 0, Hi: uint64(f.reps)}}
-	part, resumed, err := sim.RunStudyCheckpointed(c.ctx, s, cfg, c.checkpointConfig(o, part))
+	part := &results.StudyPart{Run: mc.RepRange{Lo: 0, Hi: uint64(f.reps)}}
+	part, resumed, err := results.RunStudyCheckpointed(c.ctx, s, cfg, c.checkpointConfig(f, o, part))
+	err = checkpointHint(err)
 	c.resumedNote(o, resumed)
 	if part == nil {
 		return nil, err
@@ -195,5 +205,14 @@ func (c *cli) saveWhole(o *runOpts, s *sim.Study, res *sim.StudyResult) error {
 	if o.save == "" {
 		return nil
 	}
-	return sim.SaveStudyFile(o.save, &sim.StudyPart{Study: s, Result: res, ModelVersion: sim.ModelVersion})
+	return results.SaveStudyFile(o.save, &results.StudyPart{Study: s, Result: res, ModelVersion: sim.ModelVersion})
+}
+
+// checkpointHint adds what to do to the error of a checkpoint written by
+// a different run.
+func checkpointHint(err error) error {
+	if errors.Is(err, results.ErrIncompatible) {
+		return fmt.Errorf("%w; delete it or rerun with its flags", err)
+	}
+	return err
 }

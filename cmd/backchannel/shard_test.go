@@ -1,16 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
+	"github.com/backchannel-sim/backchannel/results"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -162,7 +165,7 @@ func TestCheckpointResumeInProcess(t *testing.T) {
 	if r.code != exitInterrupted {
 		t.Fatalf("interrupted run: exit %d: %s", r.code, r.stderr)
 	}
-	part, err := sim.LoadStudyFile(ck)
+	part, err := results.LoadStudyFile(ck)
 	if err != nil || !part.Result.Partial || part.Result.Done < 40 || part.Result.Done >= 200 {
 		t.Fatalf("checkpoint after interruption: %v", err)
 	}
@@ -214,24 +217,31 @@ func TestCheckpointSurvivesSIGKILL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, append(flags, "--checkpoint", ck, "--checkpoint-blocks", "1")...)
+	// With --progress the command reports every checkpoint save on
+	// stderr; kill it as soon as the first one is reported.
+	cmd := exec.Command(bin, append(flags, "--checkpoint", ck, "--checkpoint-blocks", "1", "--progress")...)
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(60 * time.Second)
 	killedAt := -1
-	for time.Now().Before(deadline) {
-		if p, err := sim.LoadStudyFile(ck); err == nil && p.Result.Done > 0 {
-			if p.Result.Done >= 1200 {
-				break
-			}
+	sc := bufio.NewScanner(pipe)
+	for sc.Scan() {
+		var done int
+		if _, err := fmt.Sscanf(sc.Text(), "backchannel: checkpoint saved: %d replications", &done); err == nil && done < 1200 {
 			cmd.Process.Signal(syscall.SIGKILL)
-			killedAt = p.Result.Done
+			killedAt = done
 			break
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
+	io.Copy(io.Discard, pipe)
 	cmd.Wait()
+	if p, err := results.LoadStudyFile(ck); killedAt >= 0 && (err != nil || p.Result.Done < killedAt) {
+		t.Fatalf("checkpoint after SIGKILL: %v (holds fewer than the %d replications reported saved)", err, killedAt)
+	}
 	if killedAt < 0 {
 		t.Skip("the run finished before it could be killed (machine too fast for this test's size)")
 	}

@@ -13,7 +13,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/backchannel-sim/backchannel/figures"
-	"github.com/backchannel-sim/backchannel/internal/check"
+	"github.com/backchannel-sim/backchannel/mc"
+	"github.com/backchannel-sim/backchannel/results"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
 )
@@ -41,7 +42,7 @@ no JSON summary of a sweep: sweep.csv is its data file.
 
 Sharded sweeps (shards split the design points; every point keeps its seed
 stream, so results do not depend on the shard layout):
-  --shard I/N --save FILE   run only the points sim.ShardRange(I, N, points) and
+  --shard I/N --save FILE   run only the points mc.ShardRange(I, N, points) and
                             save them (backchannel.sweep-partial/v1); no table, no --out
   --shard auto --save FILE  shard from SLURM_ARRAY_TASK_ID/_MIN/_COUNT (Slurm) or
                             JOB_COMPLETION_INDEX with --shard-count N (Kubernetes);
@@ -102,14 +103,14 @@ func (c *cli) sweepCmd(args []string) error {
 	if o.sharded() {
 		return c.sweepShard(&f, &o, base, spec, d)
 	}
-	cfg := sim.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize}
+	cfg := mc.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize}
 	bar := c.progressFunc(&f, "replications")
 	cfg.Progress = bar.update
 	t0 := c.now()
-	points, err := sim.RunSweep(c.ctx, cfg, d, base)
+	points, err := sim.RunSweep(c.ctx, cfg, d, base, 0, len(d.Points))
 	bar.finish()
 	if err != nil && !errors.Is(err, context.Canceled) {
-		var fe *check.FieldError
+		var fe *sim.FieldError
 		if errors.As(err, &fe) {
 			return usageError{err} // a design value outside the field's allowed range
 		}
@@ -130,14 +131,14 @@ func (c *cli) sweepCmd(args []string) error {
 		return fmt.Errorf("%w: %d of %d design points finished; partial results written: %v", errInterrupted, completePoints(points), len(d.Points), err)
 	}
 	if o.save != "" {
-		return sim.SaveSweepFile(o.save, c.sweepPart(&f, base, spec, d, 0, len(d.Points), points))
+		return results.SaveSweepFile(o.save, c.sweepPart(&f, base, spec, d, 0, len(d.Points), points))
 	}
 	return nil
 }
 
 // sweepPart is the part of a sweep holding points [lo, hi).
-func (c *cli) sweepPart(f *runFlags, base sim.Arm, spec sim.SweepSpec, d *sim.Design[sim.Arm], lo, hi int, points []sim.SweepPoint) *sim.SweepPart {
-	return &sim.SweepPart{Base: base, Spec: spec, Design: d, Seed: f.seed, Replications: f.reps, BlockSize: f.blockSize,
+func (c *cli) sweepPart(f *runFlags, base sim.Arm, spec results.SweepSpec, d *mc.Design[sim.Arm], lo, hi int, points []sim.SweepPoint) *results.SweepPart {
+	return &results.SweepPart{Base: base, Spec: spec, Design: d, Seed: f.seed, Replications: f.reps, BlockSize: f.blockSize,
 		Lo: lo, Hi: hi, Points: points, ModelVersion: sim.ModelVersion}
 }
 
@@ -145,7 +146,7 @@ func (c *cli) sweepPart(f *runFlags, base sim.Arm, spec sim.SweepSpec, d *sim.De
 // --save. It writes no table and no output directory: "backchannel merge"
 // does, from all the shards. A shard with no points (N > points) writes a
 // valid file holding none. An interrupted shard writes nothing.
-func (c *cli) sweepShard(f *runFlags, o *runOpts, base sim.Arm, spec sim.SweepSpec, d *sim.Design[sim.Arm]) error {
+func (c *cli) sweepShard(f *runFlags, o *runOpts, base sim.Arm, spec results.SweepSpec, d *mc.Design[sim.Arm]) error {
 	if o.save == "" {
 		return usagef("--shard needs --save FILE (the shard's points, for backchannel merge)")
 	}
@@ -158,13 +159,13 @@ func (c *cli) sweepShard(f *runFlags, o *runOpts, base sim.Arm, spec sim.SweepSp
 	if err := sim.ValidateSweep(d, base); err != nil {
 		return sweepRunError(err)
 	}
-	start, count := sim.ShardRange(i, n, len(d.Points))
+	start, count := mc.ShardRange(i, n, len(d.Points))
 	lo, hi := int(start), int(start)+count
-	cfg := sim.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize}
+	cfg := mc.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize}
 	bar := c.progressFunc(f, "replications")
 	cfg.Progress = bar.update
 	t0 := c.now()
-	points, err := sim.RunSweepRange(c.ctx, cfg, d, base, lo, hi)
+	points, err := sim.RunSweep(c.ctx, cfg, d, base, lo, hi)
 	bar.finish()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
@@ -180,7 +181,7 @@ func (c *cli) sweepShard(f *runFlags, o *runOpts, base sim.Arm, spec sim.SweepSp
 	c.timing(f, t0, done, 1)
 	part := c.sweepPart(f, base, spec, d, lo, hi, points)
 	part.Shard, part.Shards = i, n
-	if err := sim.SaveSweepFile(o.save, part); err != nil {
+	if err := results.SaveSweepFile(o.save, part); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stderr, "backchannel: shard %d/%d: design points [%d,%d) of %d, %d replications each -> %s\n",
@@ -191,7 +192,7 @@ func (c *cli) sweepShard(f *runFlags, o *runOpts, base sim.Arm, spec sim.SweepSp
 // sweepRunError turns a design value outside a field's allowed range into
 // a usage error.
 func sweepRunError(err error) error {
-	var fe *check.FieldError
+	var fe *sim.FieldError
 	if errors.As(err, &fe) {
 		return usageError{err}
 	}
@@ -210,8 +211,8 @@ func completePoints(points []sim.SweepPoint) int {
 
 // sweepDesign builds the grid or Latin hypercube from the --param flags,
 // and its spec (from which "merge" rebuilds it).
-func sweepDesign(specs []string, lhs int, seed uint64) (sim.SweepSpec, *sim.Design[sim.Arm], error) {
-	var sp sim.SweepSpec
+func sweepDesign(specs []string, lhs int, seed uint64) (results.SweepSpec, *mc.Design[sim.Arm], error) {
+	var sp results.SweepSpec
 	var levels []int
 	for _, spec := range specs {
 		name, rng, ok := strings.Cut(spec, "=")
@@ -258,14 +259,14 @@ func sweepDesign(specs []string, lhs int, seed uint64) (sim.SweepSpec, *sim.Desi
 			}
 			levels = append(levels, int(n))
 		}
-		sp.Params = append(sp.Params, sim.SweepParamSpec{Name: name, From: from, To: to})
+		sp.Params = append(sp.Params, results.SweepParamSpec{Name: name, From: from, To: to})
 	}
 	if lhs > 0 {
 		sp.LHS = lhs
 	} else {
 		sp.Levels = levels
 	}
-	// A Latin hypercube draws from sim.SweepLHSRand(seed): replication 0
+	// A Latin hypercube draws from results.SweepLHSRand(seed): replication 0
 	// of the stream StreamSeed(seed, 2⁶⁴−1), which no design point uses.
 	d, err := sp.Design(seed)
 	if err != nil {
@@ -275,7 +276,7 @@ func sweepDesign(specs []string, lhs int, seed uint64) (sim.SweepSpec, *sim.Desi
 }
 
 // sweepOutputs prints the table and writes sweep.csv and the figures.
-func (c *cli) sweepOutputs(f *runFlags, base *sim.Scenario, d *sim.Design[sim.Arm], points []sim.SweepPoint, grid bool) error {
+func (c *cli) sweepOutputs(f *runFlags, base *sim.Scenario, d *mc.Design[sim.Arm], points []sim.SweepPoint, grid bool) error {
 	if err := writeSweepTable(c.stdout, d, points); err != nil {
 		return err
 	}
@@ -328,7 +329,7 @@ func (c *cli) sweepOutputs(f *runFlags, base *sim.Scenario, d *sim.Design[sim.Ar
 
 // heatGrid arranges the breakthrough shares of a two-parameter grid:
 // point i·ny + j is (X[i], Y[j]); missing or empty points are NaN.
-func heatGrid(d *sim.Design[sim.Arm], points []sim.SweepPoint) figures.Grid2D {
+func heatGrid(d *mc.Design[sim.Arm], points []sim.SweepPoint) figures.Grid2D {
 	var xs, ys []float64
 	for _, pt := range d.Points {
 		if !containsF(xs, pt[0]) {
@@ -368,7 +369,7 @@ func containsF(xs []float64, x float64) bool {
 
 // writeSweepTable prints one line per point: the parameter values, the
 // replications and the outcome shares with their Wilson intervals.
-func writeSweepTable(w io.Writer, d *sim.Design[sim.Arm], points []sim.SweepPoint) error {
+func writeSweepTable(w io.Writer, d *mc.Design[sim.Arm], points []sim.SweepPoint) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	head := []string{"point"}
 	for _, p := range d.Params {

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backchannel-sim/backchannel/sim"
+	"github.com/backchannel-sim/backchannel/mc"
+	"github.com/backchannel-sim/backchannel/results"
 )
 
 // sweepGrid is a 3×2 grid sweep (6 points) with a short horizon.
@@ -140,7 +141,7 @@ func TestSweepShardCoverage(t *testing.T) {
 		files := sweepShards(t, dir, "s", flags, n)
 		seen := make([]int, points)
 		for i, f := range files {
-			p, err := sim.LoadSweepFile(f)
+			p, err := results.LoadSweepFile(f)
 			if err != nil {
 				t.Fatalf("N=%d shard %d: %v", n, i, err)
 			}
@@ -168,7 +169,7 @@ func TestSweepShardCoverage(t *testing.T) {
 		for n := 1; n <= 20; n++ {
 			next := 0
 			for i := range n {
-				lo, cnt := sim.ShardRange(i, n, total)
+				lo, cnt := mc.ShardRange(i, n, total)
 				if int(lo) != next || cnt < 0 {
 					t.Fatalf("ShardRange(%d, %d, %d) = %d, %d; want start %d", i, n, total, lo, cnt, next)
 				}
@@ -226,9 +227,9 @@ func TestMergeRefusesBadSweepParts(t *testing.T) {
 		{"other scenario", []string{s0, horizon, s2}, "base scenarios differ between " + s0 + " and " + horizon},
 		{"other parameter range", []string{s0, param, s2}, "sweep designs differ: talks.open_rate=0.1:0.5 (3 levels) leaks.insiders=2:6 (2 levels) in " + s0},
 		{"grid and hypercube", []string{s0, lhs}, "sweep designs differ"},
-		{"truncated", []string{s0, truncated, s2}, truncated + ": sim: corrupt partial-result file: not a complete backchannel.sweep-partial/v1 file (truncated?)"},
+		{"truncated", []string{s0, truncated, s2}, truncated + ": results: corrupt partial-result file: not a complete backchannel.sweep-partial/v1 file (truncated?)"},
 		{"edited", []string{s0, edited, s2}, "checksum mismatch"},
-		{"empty file", []string{s0, empty}, empty + ": sim: corrupt partial-result file: empty file"},
+		{"empty file", []string{s0, empty}, empty + ": results: corrupt partial-result file: empty file"},
 		{"other schema", []string{other, s0}, "schema \"backchannel.summary/v1\", want \"backchannel.sweep-partial/v1\""},
 		{"run and sweep", []string{s0, run}, "cannot merge run and sweep partial files together: " + run + " is a run file (backchannel.partial/v1), " + s0 + " is a sweep file"},
 		{"sweep and run", []string{run, s1}, "cannot merge run and sweep partial files together"},

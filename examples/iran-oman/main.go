@@ -12,15 +12,12 @@
 package main
 
 import (
-	"context"
 	_ "embed"
 	"fmt"
+	"image/color"
 	"io"
 	"math"
-	"os"
 	"text/tabwriter"
-
-	"image/color"
 
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -45,55 +42,28 @@ const (
 	roundJCPOA   = 320 // final deal, 14 July 2015 (~6.13 years)
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "iran-oman:", err)
-		os.Exit(1)
-	}
-}
+func main() { studykit.Main("iran-oman", run) }
 
 func run(args []string, stdout io.Writer) error {
-	o, err := studykit.ParseFlags("iran-oman", args, stdout)
-	if err != nil {
-		return err
-	}
-
-	sc, err := sim.ParseScenario(scenarioYAML)
-	if err != nil {
-		return err
-	}
-	noMed := sc.Clone()
-	noMed.Name = sc.Name + "-no-mediator"
-	noMed.Mediator.Enabled = false
-	btf := sim.BackThenFront{Threshold: sim.DefaultSwitchTrust}
-	study := &sim.Study{Trajectories: true, Arms: []sim.Arm{
-		{Label: "back-then-front, Oman", Scenario: sc, Policy: btf},
-		{Label: "front-only, Oman", Scenario: sc, Policy: sim.FrontOnly{}},
-		{Label: "back-then-front, no mediator", Scenario: noMed, Policy: btf},
-	}}
-	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{
-		Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true,
-	})
-	if err != nil {
-		return err
-	}
-	rep, err := sim.NewReport(study, res, 0.95)
-	if err != nil {
-		return err
-	}
-	if err := studyout.WriteTable(stdout, rep); err != nil {
-		return err
-	}
-	cs, err := caseNumbers(study, res)
-	if err != nil {
-		return err
-	}
-	if err := writeCaseTable(stdout, cs); err != nil {
-		return err
-	}
-	return studykit.WriteOutputs(stdout, o.Out, study, res, rep, cs,
-		studykit.Figure{Name: "incidence-record", Write: func(dir string) error { return recordFigure(dir, study, res) }},
-	)
+	return studykit.Case{Name: "iran-oman", Scenario: scenarioYAML,
+		Study: func(sc *sim.Scenario) *sim.Study {
+			noMed := sc.Clone()
+			noMed.Name = sc.Name + "-no-mediator"
+			noMed.Mediator.Enabled = false
+			btf := sim.BackThenFront{Threshold: sim.DefaultSwitchTrust}
+			return &sim.Study{Trajectories: true, Arms: []sim.Arm{
+				{Label: "back-then-front, Oman", Scenario: sc, Policy: btf},
+				{Label: "front-only, Oman", Scenario: sc, Policy: sim.FrontOnly{}},
+				{Label: "back-then-front, no mediator", Scenario: noMed, Policy: btf},
+			}}
+		},
+		Numbers: func(o studykit.Options, study *sim.Study, res *sim.StudyResult) (studykit.CaseNumbers, error) {
+			cs, err := caseNumbers(study, res)
+			return studykit.CaseNumbers{Numbers: cs, Table: func(w io.Writer) error { return writeCaseTable(w, cs) },
+				Figures: []studykit.Figure{{Name: "incidence-record", Write: func(dir string) error { return recordFigure(dir, study, res) }}},
+			}, err
+		},
+	}.Run(args, stdout)
 }
 
 // armCase holds the numbers this study reads against the record, per arm.
@@ -202,7 +172,7 @@ func recordFigure(dir string, study *sim.Study, res *sim.StudyResult) error {
 		if err != nil {
 			return err
 		}
-		s, err := figures.IncidenceFromRisks(labels[a], cr, study.Arms[a].Scenario.Horizon)
+		s, err := studyout.Incidence(labels[a], cr, study.Arms[a].Scenario.Horizon)
 		if err != nil {
 			return err
 		}

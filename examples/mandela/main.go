@@ -13,12 +13,10 @@
 package main
 
 import (
-	"context"
 	_ "embed"
 	"fmt"
 	"image/color"
 	"io"
-	"os"
 	"text/tabwriter"
 
 	"gonum.org/v1/plot"
@@ -44,47 +42,20 @@ const (
 	roundsGroupToDeal = 91  // May 1988 to Feb 1990: ~21 months
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "mandela:", err)
-		os.Exit(1)
-	}
-}
+func main() { studykit.Main("mandela", run) }
 
 func run(args []string, stdout io.Writer) error {
-	o, err := studykit.ParseFlags("mandela", args, stdout)
-	if err != nil {
-		return err
-	}
-
-	sc, err := sim.ParseScenario(scenarioYAML)
-	if err != nil {
-		return err
-	}
-	study := sim.PolicyStudy(sc, []sim.Policy{sim.FrontOnly{}, sim.BackThenFront{Threshold: sim.DefaultSwitchTrust}, sim.BackOnly{}})
-	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{
-		Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true,
-	})
-	if err != nil {
-		return err
-	}
-	rep, err := sim.NewReport(study, res, 0.95)
-	if err != nil {
-		return err
-	}
-	if err := studyout.WriteTable(stdout, rep); err != nil {
-		return err
-	}
-	cs, curves, err := caseNumbers(study, res)
-	if err != nil {
-		return err
-	}
-	if err := writeCaseTable(stdout, cs); err != nil {
-		return err
-	}
-	return studykit.WriteOutputs(stdout, o.Out, study, res, rep, cs,
-		studykit.Figure{Name: "first-talks", Write: func(dir string) error { return firstTalksFigure(dir, study, curves) }},
-	)
+	return studykit.Case{Name: "mandela", Scenario: scenarioYAML,
+		Study: func(sc *sim.Scenario) *sim.Study {
+			return sim.PolicyStudy(sc, []sim.Policy{sim.FrontOnly{}, sim.BackThenFront{Threshold: sim.DefaultSwitchTrust}, sim.BackOnly{}})
+		},
+		Numbers: func(o studykit.Options, study *sim.Study, res *sim.StudyResult) (studykit.CaseNumbers, error) {
+			cs, curves, err := caseNumbers(study, res)
+			return studykit.CaseNumbers{Numbers: cs, Table: func(w io.Writer) error { return writeCaseTable(w, cs) },
+				Figures: []studykit.Figure{{Name: "first-talks", Write: func(dir string) error { return firstTalksFigure(dir, study, curves) }}},
+			}, err
+		},
+	}.Run(args, stdout)
 }
 
 // armCase holds the numbers this study reads against the record, per arm.

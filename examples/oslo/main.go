@@ -14,12 +14,10 @@
 package main
 
 import (
-	"context"
 	_ "embed"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"text/tabwriter"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -42,45 +40,23 @@ const (
 	roundStall   = 175 // Netanyahu elected 26 May 1996 after the Feb-Mar 1996 bombings (~3.4 years)
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "oslo:", err)
-		os.Exit(1)
-	}
-}
+func main() { studykit.Main("oslo", run) }
 
 func run(args []string, stdout io.Writer) error {
-	o, err := studykit.ParseFlags("oslo", args, stdout)
-	if err != nil {
-		return err
-	}
-
-	sc, err := sim.ParseScenario(scenarioYAML)
-	if err != nil {
-		return err
-	}
-	study := sim.PolicyStudy(sc, []sim.Policy{sim.ParallelChannels{}, sim.FrontOnly{}, sim.BackOnly{}})
-	res, err := sim.RunStudy(context.Background(), study, sim.RunConfig{
-		Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true,
-	})
-	if err != nil {
-		return err
-	}
-	rep, err := sim.NewReport(study, res, 0.95)
-	if err != nil {
-		return err
-	}
-	if err := studyout.WriteTable(stdout, rep); err != nil {
-		return err
-	}
-	cs := caseNumbers(study, res)
-	if err := writeCaseTable(stdout, cs); err != nil {
-		return err
-	}
-	return studykit.WriteOutputs(stdout, o.Out, study, res, rep, cs,
-		studykit.Figure{Name: "attack-rates", Write: func(dir string) error { return attackFigure(dir, cs) }},
-		studykit.Figure{Name: "mobilisation", Write: func(dir string) error { return mobilisationFigure(dir, study, res) }},
-	)
+	return studykit.Case{Name: "oslo", Scenario: scenarioYAML,
+		Study: func(sc *sim.Scenario) *sim.Study {
+			return sim.PolicyStudy(sc, []sim.Policy{sim.ParallelChannels{}, sim.FrontOnly{}, sim.BackOnly{}})
+		},
+		Numbers: func(o studykit.Options, study *sim.Study, res *sim.StudyResult) (studykit.CaseNumbers, error) {
+			cs := caseNumbers(study, res)
+			return studykit.CaseNumbers{Numbers: cs, Table: func(w io.Writer) error { return writeCaseTable(w, cs) },
+				Figures: []studykit.Figure{
+					{Name: "attack-rates", Write: func(dir string) error { return attackFigure(dir, cs) }},
+					{Name: "mobilisation", Write: func(dir string) error { return mobilisationFigure(dir, study, res) }},
+				},
+			}, nil
+		},
+	}.Run(args, stdout)
 }
 
 // rate is an event rate per 100 rounds with its exact (Garwood) Poisson

@@ -22,7 +22,7 @@ type level struct {
 	Impasse                sim.Estimate
 	Early                  sim.IncidencePoint // cumulative incidence of breakthrough at round `early`
 	Median                 sim.TimeEstimate
-	Counts                 map[string]sim.MeanEstimate
+	Counts                 sim.Counts[sim.MeanEstimate]
 	Secret, Public         sim.Estimate // ratification pass rates
 	SecretDeals            sim.Estimate // ratified deals made in a secret channel, of all ratified deals
 }
@@ -129,8 +129,8 @@ func analyse(ps []float64, horizon int, gamma float64, rep *sim.Report, res *sim
 		}
 		for key, t := range tabs {
 			x, y := &ro.Arms[key[1]], &ro.Arms[key[0]] // B first: D = p_B − p_A
-			addPaired(&t[0], x.Kind == sim.Breakthrough, y.Kind == sim.Breakthrough)
-			addPaired(&t[1], x.Kind == sim.Breakthrough && x.Round <= early, y.Kind == sim.Breakthrough && y.Round <= early)
+			t[0].Add(x.Kind == sim.Breakthrough, y.Kind == sim.Breakthrough)
+			t[1].Add(x.Kind == sim.Breakthrough && x.Round <= early, y.Kind == sim.Breakthrough && y.Round <= early)
 		}
 	}
 	for l := range nl {
@@ -173,19 +173,6 @@ func analyse(ps []float64, horizon int, gamma float64, rep *sim.Report, res *sim
 		}
 	}
 	return a
-}
-
-func addPaired(t *metrics.PairedTable, a, b bool) {
-	switch {
-	case a && b:
-		t.N11++
-	case a:
-		t.N10++
-	case b:
-		t.N01++
-	default:
-		t.N00++
-	}
 }
 
 // varRatio is the variance of the difference had the levels been run on
@@ -277,8 +264,8 @@ func (a *analysis) writeTable(w io.Writer, rep *sim.Report) error {
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "reliance P\tback channels\tleaks\tbreakdowns\tfailed ratifications\tsecret-deal pass rate\tpublic-deal pass rate\tdeals made in secret\t")
 	for _, l := range a.levels {
-		fmt.Fprintf(tw, "%.2f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", l.P, mci(l.Counts["back_channels"]), mci(l.Counts["leaks"]),
-			mci(l.Counts["breakdowns"]), mci(l.Counts["failed_ratifications"]), passRate(l.Secret), passRate(l.Public), pci(l.SecretDeals))
+		fmt.Fprintf(tw, "%.2f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", l.P, mci(l.Counts.BackChannels), mci(l.Counts.Leaks),
+			mci(l.Counts.Breakdowns), mci(l.Counts.FailedRatifications), passRate(l.Secret), passRate(l.Public), pci(l.SecretDeals))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -325,7 +312,7 @@ func (a *analysis) writeLevelsCSV(w io.Writer) error {
 	head = append(head, "breakthrough_within_260_p", "breakthrough_within_260_lo", "breakthrough_within_260_hi",
 		"median_time_to_breakthrough", "median_lo", "median_hi")
 	for _, c := range countNames {
-		head = append(head, c+"_mean", c+"_lo", c+"_hi")
+		head = append(head, c.name+"_mean", c.name+"_lo", c.name+"_hi")
 	}
 	head = append(head, "secret_votes", "secret_passes", "secret_pass_p", "secret_pass_lo", "secret_pass_hi",
 		"public_votes", "public_passes", "public_pass_p", "public_pass_lo", "public_pass_hi",
@@ -341,7 +328,7 @@ func (a *analysis) writeLevelsCSV(w io.Writer) error {
 		}
 		row = append(row, g(l.Early.P), g(l.Early.CI[0]), g(l.Early.CI[1]), g(l.Median.Median), g(l.Median.CI[0]), g(l.Median.CI[1]))
 		for _, c := range countNames {
-			m := l.Counts[c]
+			m := c.get(&l.Counts)
 			row = append(row, g(m.Mean), g(m.CI[0]), g(m.CI[1]))
 		}
 		for _, e := range []sim.Estimate{l.Secret, l.Public} {
@@ -411,8 +398,19 @@ func (a *analysis) writeYieldCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// countNames are the counts of sim.ArmSummary, in the library's order.
-var countNames = []string{"back_channels", "leaks", "attacks", "failed_ratifications", "breakdowns", "gestures"}
+// countNames are the counts of sim.ArmSummary in the table's column
+// order, with their JSON names.
+var countNames = []struct {
+	name string
+	get  func(*sim.Counts[sim.MeanEstimate]) sim.MeanEstimate
+}{
+	{"back_channels", func(c *sim.Counts[sim.MeanEstimate]) sim.MeanEstimate { return c.BackChannels }},
+	{"leaks", func(c *sim.Counts[sim.MeanEstimate]) sim.MeanEstimate { return c.Leaks }},
+	{"attacks", func(c *sim.Counts[sim.MeanEstimate]) sim.MeanEstimate { return c.Attacks }},
+	{"failed_ratifications", func(c *sim.Counts[sim.MeanEstimate]) sim.MeanEstimate { return c.FailedRatifications }},
+	{"breakdowns", func(c *sim.Counts[sim.MeanEstimate]) sim.MeanEstimate { return c.Breakdowns }},
+	{"gestures", func(c *sim.Counts[sim.MeanEstimate]) sim.MeanEstimate { return c.Gestures }},
+}
 
 func fmtG(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {

@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
 // The study summary counts back channels per replication but not what each
 // one achieved. To see the diminishing returns of the k-th back channel
 // directly, the study replays some levels with an observer that follows the
-// channels round by round, through the library's generic runner (sim.Run
+// channels round by round, through the library's generic runner (mc.Run
 // with our own Replicator and Summary). Replication i is seeded exactly as in
 // the study (sim.Replication.Run from the same generator), so the traced
 // replications are the study's own; the trace checks that their outcomes
@@ -158,8 +159,8 @@ type channelReturn struct {
 // want, if not nil, holds the study's outcomes at this level by
 // replication; a traced replication that ends differently is an error.
 func traceChannels(ctx context.Context, sc *sim.Scenario, p float64, seed uint64, reps, workers int, gamma float64, want func(i int) sim.Outcome) ([]channelReturn, float64, error) {
-	res, err := sim.Run(ctx, sim.RunConfig{Seed: seed, Replications: reps, Workers: workers, KeepOutcomes: want != nil},
-		func() (sim.Replicator[chanTrace], error) {
+	res, err := mc.Run(ctx, mc.RunConfig{Seed: seed, Replications: reps, Workers: workers, KeepOutcomes: want != nil},
+		func() (mc.Replicator[chanTrace], error) {
 			k := new(int)
 			r, err := sim.NewReplication(sc, countingPolicy{Reliance: sim.Reliance{P: p}, k: k})
 			if err != nil {

@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
 )
@@ -116,7 +117,7 @@ func run(args []string, stdout io.Writer) error {
 	}
 
 	start := time.Now()
-	res, err := sim.RunStudy(ctx, study, sim.RunConfig{
+	res, err := sim.RunStudy(ctx, study, mc.RunConfig{
 		Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true,
 	})
 	if err != nil {

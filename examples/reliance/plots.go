@@ -54,13 +54,19 @@ func (a *analysis) figures(dir string, s *sim.Study, res *sim.StudyResult) ([]st
 	// 3. Channels beget channels: counts per replication.
 	p = figures.NewPlot(xLabel, "Mean per replication")
 	p.Y.Min = 0
-	for i, c := range []struct{ key, name string }{
-		{"back_channels", "back channels opened"}, {"leaks", "leaks"},
-		{"breakdowns", "breakdowns"}, {"failed_ratifications", "failed ratifications"},
+	for i, c := range []struct {
+		name string
+		get  func(*level) sim.MeanEstimate
+	}{
+		{"back channels opened", func(l *level) sim.MeanEstimate { return l.Counts.BackChannels }},
+		{"leaks", func(l *level) sim.MeanEstimate { return l.Counts.Leaks }},
+		{"breakdowns", func(l *level) sim.MeanEstimate { return l.Counts.Breakdowns }},
+		{"failed ratifications", func(l *level) sim.MeanEstimate { return l.Counts.FailedRatifications }},
 	} {
 		var pts []figures.Estimate
-		for _, l := range a.levels {
-			m := l.Counts[c.key]
+		for k := range a.levels {
+			l := &a.levels[k]
+			m := c.get(l)
 			pts = append(pts, figures.Estimate{X: l.P, Y: float64(m.Mean), Lo: float64(m.CI[0]), Hi: float64(m.CI[1])})
 		}
 		if err := figures.AddEstimates(p, i, c.name, pts, float64(i-1)*dx); err != nil {
@@ -108,7 +114,7 @@ func (a *analysis) figures(dir string, s *sim.Study, res *sim.StudyResult) ([]st
 		if err != nil {
 			return names, err
 		}
-		ser, err := figures.IncidenceFromRisks(fmt.Sprintf("P = %.2f", a.levels[k].P), cr, a.horizon)
+		ser, err := studyout.Incidence(fmt.Sprintf("P = %.2f", a.levels[k].P), cr, a.horizon)
 		if err != nil {
 			return names, err
 		}

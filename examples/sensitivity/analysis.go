@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -39,7 +40,7 @@ type gsa struct {
 	fits    []fit
 }
 
-func analyse(d *sim.Design[sim.Arm], points []sim.SweepPoint, o options, whys []string) (*gsa, error) {
+func analyse(d *mc.Design[sim.Arm], points []sim.SweepPoint, o options, whys []string) (*gsa, error) {
 	g := &gsa{opts: o, whys: whys}
 	for _, p := range d.Params {
 		g.names = append(g.names, p.Name)
@@ -55,7 +56,7 @@ func analyse(d *sim.Design[sim.Arm], points []sim.SweepPoint, o options, whys []
 		a := rep.Arms[0]
 		g.horizon = a.Horizon
 		po := pointOutcomes{Breakthrough: a.Outcomes.Breakthrough, Impasse: a.Outcomes.Impasse, Collapse: a.Outcomes.Collapse,
-			Failed: a.Counts["failed_ratifications"], BackChannels: a.Counts["back_channels"]}
+			Failed: a.Counts.FailedRatifications, BackChannels: a.Counts.BackChannels}
 		po.Early = sim.Estimate{N: po.Breakthrough.N}
 		for _, ip := range a.Incidence["breakthrough"] {
 			if ip.Round == min(early, a.Horizon) {

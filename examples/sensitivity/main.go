@@ -2,7 +2,7 @@
 // model: which parameters drive (a) a ratified breakthrough and (b) repeated
 // impasse?
 //
-// It draws a Latin hypercube of design points (sim.LatinHypercube) over the
+// It draws a Latin hypercube of design points (mc.LatinHypercube) over the
 // parameters and ranges listed in design.yaml, around the base scenario in
 // scenario.yaml, runs every point (sim.RunSweep: each point its own seed
 // stream) and regresses the points' outcomes on the parameters:
@@ -40,6 +40,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
 )
@@ -125,7 +126,7 @@ func run(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	var params []sim.Param[sim.Arm]
+	var params []mc.Param[sim.Arm]
 	for _, p := range spec.Params {
 		sp, err := sim.SweepParam(p.Name, p.Lo, p.Hi)
 		if err != nil {
@@ -139,7 +140,7 @@ func run(args []string, stdout io.Writer) error {
 	if n < len(params)+3 {
 		return fmt.Errorf("--points %d: want at least %d (parameters + 3) for the regression", n, len(params)+3)
 	}
-	design, err := sim.LatinHypercube(n, params, rand.New(rand.NewPCG(o.Seed, 0x4c4843)))
+	design, err := mc.LatinHypercube(n, params, rand.New(rand.NewPCG(o.Seed, 0x4c4843)))
 	if err != nil {
 		return err
 	}
@@ -147,8 +148,8 @@ func run(args []string, stdout io.Writer) error {
 	defer stop()
 	start := time.Now()
 	// Small blocks: a point's replications are spread over the workers.
-	cfg := sim.RunConfig{Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, BlockSize: 16}
-	points, err := sim.RunSweep(ctx, cfg, design, sim.Arm{Scenario: sc})
+	cfg := mc.RunConfig{Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, BlockSize: 16}
+	points, err := sim.RunSweep(ctx, cfg, design, sim.Arm{Scenario: sc}, 0, len(design.Points))
 	if err != nil {
 		return err
 	}

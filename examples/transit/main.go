@@ -19,7 +19,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"text/tabwriter"
 
@@ -29,6 +28,7 @@ import (
 
 	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
 )
@@ -45,71 +45,49 @@ const (
 // union is the index of the party whose members vote in the record.
 const union = 1
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "transit:", err)
-		os.Exit(1)
-	}
-}
+func main() { studykit.Main("transit", run) }
 
 func run(args []string, stdout io.Writer) error {
-	o, err := studykit.ParseFlags("transit", args, stdout)
-	if err != nil {
-		return err
-	}
-
-	sc, err := sim.ParseScenario(scenarioYAML)
-	if err != nil {
-		return err
-	}
-	// A sensitivity arm, not a calibration: with the default bounded
-	// confidence (ε = 0.15) the membership still gathers into one tight
-	// cluster (opinion SD about 0.045 by the vote), so almost every vote
-	// is near-unanimous one way or the other. A narrower bound (ε = 0.1)
-	// keeps the membership divided and shows what a split electorate
-	// changes (README: split votes rise from 3% to 85%; outcomes do not
-	// move).
-	divided := sc.Clone()
-	divided.Name = sc.Name + "-divided"
-	divided.Parties[union].Constituents.Epsilon = 0.1
-	study := &sim.Study{Trajectories: true, Arms: []sim.Arm{
-		{Label: "parallel", Scenario: sc, Policy: sim.ParallelChannels{}},
-		{Label: "parallel, divided members", Scenario: divided, Policy: sim.ParallelChannels{}},
-		{Label: "front-only", Scenario: sc, Policy: sim.FrontOnly{}},
-		{Label: "back-only", Scenario: sc, Policy: sim.BackOnly{}},
-	}}
-	cfg := sim.RunConfig{Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true}
-	res, err := sim.RunStudy(context.Background(), study, cfg)
-	if err != nil {
-		return err
-	}
-	rep, err := sim.NewReport(study, res, 0.95)
-	if err != nil {
-		return err
-	}
-	if err := studyout.WriteTable(stdout, rep); err != nil {
-		return err
-	}
-	// Second pass: the same replications of each arm, one at a time with an
-	// observer, to record every vote (common random numbers make them
-	// identical to the study's; an observer never changes a run).
-	var votes [][]voteRecord
-	for _, arm := range study.Arms {
-		v, err := recordVotes(arm, sim.RunConfig{Seed: o.Seed, Replications: o.Reps, Workers: o.Workers})
-		if err != nil {
-			return err
-		}
-		votes = append(votes, v)
-	}
-	cs := caseNumbers(study, res, votes)
-	if err := writeCaseTable(stdout, cs); err != nil {
-		return err
-	}
-	return studykit.WriteOutputs(stdout, o.Out, study, res, rep, cs,
-		studykit.Figure{Name: "union-support", Write: func(dir string) error {
-			return supportFigure(dir, votes[0], votes[1], study.Labels()[0], study.Labels()[1])
-		}},
-	)
+	return studykit.Case{Name: "transit", Scenario: scenarioYAML,
+		Study: func(sc *sim.Scenario) *sim.Study {
+			// A sensitivity arm, not a calibration: with the default bounded
+			// confidence (ε = 0.15) the membership still gathers into one tight
+			// cluster (opinion SD about 0.045 by the vote), so almost every vote
+			// is near-unanimous one way or the other. A narrower bound (ε = 0.1)
+			// keeps the membership divided and shows what a split electorate
+			// changes (README: split votes rise from 3% to 85%; outcomes do not
+			// move).
+			divided := sc.Clone()
+			divided.Name = sc.Name + "-divided"
+			divided.Parties[union].Constituents.Epsilon = 0.1
+			return &sim.Study{Trajectories: true, Arms: []sim.Arm{
+				{Label: "parallel", Scenario: sc, Policy: sim.ParallelChannels{}},
+				{Label: "parallel, divided members", Scenario: divided, Policy: sim.ParallelChannels{}},
+				{Label: "front-only", Scenario: sc, Policy: sim.FrontOnly{}},
+				{Label: "back-only", Scenario: sc, Policy: sim.BackOnly{}},
+			}}
+		},
+		Numbers: func(o studykit.Options, study *sim.Study, res *sim.StudyResult) (studykit.CaseNumbers, error) {
+			// Second pass: the same replications of each arm, one at a time
+			// with an observer, to record every vote (common random numbers
+			// make them identical to the study's; an observer never changes
+			// a run).
+			var votes [][]voteRecord
+			for _, arm := range study.Arms {
+				v, err := recordVotes(arm, mc.RunConfig{Seed: o.Seed, Replications: o.Reps, Workers: o.Workers})
+				if err != nil {
+					return studykit.CaseNumbers{}, err
+				}
+				votes = append(votes, v)
+			}
+			cs := caseNumbers(study, res, votes)
+			return studykit.CaseNumbers{Numbers: cs, Table: func(w io.Writer) error { return writeCaseTable(w, cs) },
+				Figures: []studykit.Figure{{Name: "union-support", Write: func(dir string) error {
+					return supportFigure(dir, votes[0], votes[1], study.Labels()[0], study.Labels()[1])
+				}}},
+			}, nil
+		},
+	}.Run(args, stdout)
 }
 
 // voteRecord is one ratification vote as the library reports it to an
@@ -123,7 +101,7 @@ type voteRecord struct {
 // voter runs replications of one arm and records their votes.
 type voter struct{ rep *sim.Replication }
 
-// Replicate implements sim.Replicator.
+// Replicate implements mc.Replicator.
 func (v *voter) Replicate(i uint64, rng *rand.Rand) ([]voteRecord, error) {
 	var out []voteRecord
 	v.rep.Run(rng, sim.ObserverFunc(func(s *sim.Snapshot) {
@@ -138,16 +116,16 @@ func (v *voter) Replicate(i uint64, rng *rand.Rand) ([]voteRecord, error) {
 // iff Mood ≥ max(Critical).
 func (v *voteRecord) critical() float64 { return max(v.Critical[0], v.Critical[1]) }
 
-// votes is a sim.Summary that keeps every vote in replication order.
+// votes is a mc.Summary that keeps every vote in replication order.
 type votes struct{ v []voteRecord }
 
 func (s *votes) Add(_ uint64, o []voteRecord) { s.v = append(s.v, o...) }
 func (s *votes) Merge(o *votes) error         { s.v = append(s.v, o.v...); return nil }
 func (s *votes) Reset()                       { s.v = s.v[:0] }
 
-func recordVotes(arm sim.Arm, cfg sim.RunConfig) ([]voteRecord, error) {
-	res, err := sim.Run(context.Background(), cfg,
-		func() (sim.Replicator[[]voteRecord], error) {
+func recordVotes(arm sim.Arm, cfg mc.RunConfig) ([]voteRecord, error) {
+	res, err := mc.Run(context.Background(), cfg,
+		func() (mc.Replicator[[]voteRecord], error) {
 			r, err := sim.NewReplication(arm.Scenario, arm.Policy)
 			return &voter{rep: r}, err
 		},

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/backchannel-sim/backchannel/examples/internal/smoke"
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -43,7 +44,7 @@ func TestVotesMatchStudy(t *testing.T) {
 	}
 	arm := sim.Arm{Scenario: sc, Policy: sim.ParallelChannels{}}
 	const n = 20
-	vs, err := recordVotes(arm, sim.RunConfig{Seed: 5, Replications: n, Workers: 2})
+	vs, err := recordVotes(arm, mc.RunConfig{Seed: 5, Replications: n, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestVotesMatchStudy(t *testing.T) {
 	}
 	total := 0
 	for i := range uint64(n) {
-		o, err := sim.Simulate(sc, sim.ReplicationRand(5, i), nil)
+		o, err := sim.Simulate(sc, mc.ReplicationRand(5, i), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

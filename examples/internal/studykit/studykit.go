@@ -5,16 +5,19 @@
 package studykit
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/backchannel-sim/backchannel/figures"
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
@@ -33,7 +36,13 @@ func Proportion(k, n int) sim.Estimate {
 }
 
 // Mean returns the mean of m with its standard error and t 95% interval.
-func Mean(m *metrics.Moments) sim.MeanEstimate { return sim.NewMeanEstimate(m, Level) }
+func Mean(m *metrics.Moments) sim.MeanEstimate {
+	e, err := sim.NewMeanEstimate(m, Level)
+	if err != nil { // Level is a valid confidence level
+		panic(fmt.Sprintf("studykit: Mean: %v", err))
+	}
+	return e
+}
 
 // MedianCI returns the sample median of v and a distribution-free 95%
 // interval from the order statistics at ranks n/2 ∓ 1.96·√n/2 (NaN for an
@@ -160,4 +169,74 @@ func WriteOutputs(stdout io.Writer, dir string, study *sim.Study, res *sim.Study
 	}
 	_, err = fmt.Fprintf(stdout, "\nwrote %s: summary.json, case.json, figures %v (%s)\n", dir, names, strings.Join(figures.Formats, ", "))
 	return err
+}
+
+// Main runs a study's run function on the command-line arguments and
+// standard output, and exits with status 1 after printing "NAME: error" if
+// it fails.
+func Main(name string, run func(args []string, stdout io.Writer) error) {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, name+":", err)
+		os.Exit(1)
+	}
+}
+
+// Case is what a case study adds to the sequence they all share.
+type Case struct {
+	// Name names the study (flags, default output directory).
+	Name string
+	// Scenario is the study's scenario file (strict YAML).
+	Scenario []byte
+	// Study builds the study's arms from the parsed scenario.
+	Study func(sc *sim.Scenario) *sim.Study
+	// Numbers reads the study's numbers against the record from the
+	// result; o gives the run's flags (for second passes).
+	Numbers func(o Options, study *sim.Study, res *sim.StudyResult) (CaseNumbers, error)
+}
+
+// CaseNumbers are a case study's own results.
+type CaseNumbers struct {
+	// Numbers is written to case.json.
+	Numbers any
+	// Table prints them after the report's table.
+	Table func(w io.Writer) error
+	// Figures are the study's own figures.
+	Figures []Figure
+}
+
+// Run is the sequence every case study follows: parse the common flags,
+// parse the scenario, run the study (keeping outcomes), print the
+// report's table and the case table, and write the outputs (see
+// WriteOutputs).
+func (c Case) Run(args []string, stdout io.Writer) error {
+	o, err := ParseFlags(c.Name, args, stdout)
+	if err != nil {
+		return err
+	}
+	sc, err := sim.ParseScenario(c.Scenario)
+	if err != nil {
+		return err
+	}
+	study := c.Study(sc)
+	res, err := sim.RunStudy(context.Background(), study, mc.RunConfig{
+		Seed: o.Seed, Replications: o.Reps, Workers: o.Workers, KeepOutcomes: true,
+	})
+	if err != nil {
+		return err
+	}
+	rep, err := sim.NewReport(study, res, Level)
+	if err != nil {
+		return err
+	}
+	if err := studyout.WriteTable(stdout, rep); err != nil {
+		return err
+	}
+	cn, err := c.Numbers(o, study, res)
+	if err != nil {
+		return err
+	}
+	if err := cn.Table(stdout); err != nil {
+		return err
+	}
+	return WriteOutputs(stdout, o.Out, study, res, rep, cn.Numbers, cn.Figures...)
 }

@@ -1,4 +1,4 @@
-package sim
+package mc
 
 import (
 	"context"
@@ -97,15 +97,15 @@ type RunConfig struct {
 func (c RunConfig) Validate() error {
 	var errs []error
 	if c.Replications < 0 {
-		errs = append(errs, fmt.Errorf("sim: Replications = %d, want ≥ 0", c.Replications))
+		errs = append(errs, fmt.Errorf("mc: Replications = %d, want ≥ 0", c.Replications))
 	} else if c.Start+uint64(c.Replications) < c.Start {
-		errs = append(errs, fmt.Errorf("sim: Start+Replications = %d+%d overflows uint64", c.Start, c.Replications))
+		errs = append(errs, fmt.Errorf("mc: Start+Replications = %d+%d overflows uint64", c.Start, c.Replications))
 	}
 	if c.Workers < 0 {
-		errs = append(errs, fmt.Errorf("sim: Workers = %d, want ≥ 0", c.Workers))
+		errs = append(errs, fmt.Errorf("mc: Workers = %d, want ≥ 0", c.Workers))
 	}
 	if c.BlockSize < 0 {
-		errs = append(errs, fmt.Errorf("sim: BlockSize = %d, want ≥ 0", c.BlockSize))
+		errs = append(errs, fmt.Errorf("mc: BlockSize = %d, want ≥ 0", c.BlockSize))
 	}
 	return errors.Join(errs...)
 }
@@ -133,6 +133,28 @@ type RepRange struct {
 // Len returns Hi - Lo.
 func (r RepRange) Len() uint64 { return r.Hi - r.Lo }
 
+// Gaps returns the parts of run not in covered (sorted, disjoint ranges).
+func Gaps(run RepRange, covered []RepRange) []RepRange {
+	var gaps []RepRange
+	at := run.Lo
+	for _, c := range covered {
+		if c.Hi <= at {
+			continue
+		}
+		if c.Lo > at {
+			gaps = append(gaps, RepRange{at, min(c.Lo, run.Hi)})
+		}
+		at = max(at, c.Hi)
+		if at >= run.Hi {
+			break
+		}
+	}
+	if at < run.Hi {
+		gaps = append(gaps, RepRange{Lo: at, Hi: run.Hi})
+	}
+	return gaps
+}
+
 // Failure records a replication that returned an error or panicked. Its
 // outcome is left out of the summary.
 type Failure struct {
@@ -147,7 +169,7 @@ type Failure struct {
 
 // Error returns a message naming the replication and its seeds.
 func (f Failure) Error() string {
-	return fmt.Sprintf("sim: replication %d (seed %#x, %#x): %v", f.Rep, f.Seed1, f.Seed2, f.Err)
+	return fmt.Sprintf("mc: replication %d (seed %#x, %#x): %v", f.Rep, f.Seed1, f.Seed2, f.Err)
 }
 
 // Unwrap returns f.Err.
@@ -217,22 +239,22 @@ func (r *RunResult[O, S]) Succeeded() int { return r.Done - len(r.Failures) }
 func (r *RunResult[O, S]) Merge(other *RunResult[O, S]) error {
 	switch {
 	case r.Seed != other.Seed:
-		return fmt.Errorf("sim: merge: seeds differ (%#x, %#x)", r.Seed, other.Seed)
+		return fmt.Errorf("mc: merge: seeds differ (%#x, %#x)", r.Seed, other.Seed)
 	case r.BlockSize != other.BlockSize:
-		return fmt.Errorf("sim: merge: block sizes differ (%d, %d)", r.BlockSize, other.BlockSize)
+		return fmt.Errorf("mc: merge: block sizes differ (%d, %d)", r.BlockSize, other.BlockSize)
 	case (r.Outcomes == nil) != (other.Outcomes == nil) && r.Replications > 0 && other.Replications > 0:
-		return errors.New("sim: merge: only one result kept its outcomes")
+		return errors.New("mc: merge: only one result kept its outcomes")
 	case other.Replications == 0:
 		return nil
 	case r.Replications > 0 && other.Start < r.End() && r.Start < other.End():
-		return fmt.Errorf("sim: merge: ranges [%d,%d) and [%d,%d) overlap", r.Start, r.End(), other.Start, other.End())
+		return fmt.Errorf("mc: merge: ranges [%d,%d) and [%d,%d) overlap", r.Start, r.End(), other.Start, other.End())
 	case r.Replications > 0 && other.End() <= r.Start:
-		return fmt.Errorf("sim: merge: [%d,%d) precedes [%d,%d); merge in index order", other.Start, other.End(), r.Start, r.End())
+		return fmt.Errorf("mc: merge: [%d,%d) precedes [%d,%d); merge in index order", other.Start, other.End(), r.Start, r.End())
 	case r.Replications > 0 && other.Start != r.End():
-		return fmt.Errorf("sim: merge: gap between [%d,%d) and [%d,%d)", r.Start, r.End(), other.Start, other.End())
+		return fmt.Errorf("mc: merge: gap between [%d,%d) and [%d,%d)", r.Start, r.End(), other.Start, other.End())
 	}
 	if err := r.Summary.Merge(other.Summary); err != nil {
-		return fmt.Errorf("sim: merge: %w", err)
+		return fmt.Errorf("mc: merge: %w", err)
 	}
 	if r.Replications == 0 {
 		r.Start = other.Start
@@ -292,9 +314,12 @@ func Run[O any, S Summary[O, S]](ctx context.Context, cfg RunConfig, newReplicat
 	res := newRunResult[O](cfg, newSummary)
 	e, err := newEngine(cfg.workers(), numBlocks(cfg.Start, cfg.Replications, res.BlockSize), newReplicator, newSummary)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("mc: %w", err)
 	}
-	return res, e.run(ctx, cfg, res, 0, cfg.Replications)
+	if err := e.run(ctx, cfg, res, 0, cfg.Replications); err != nil {
+		return res, fmt.Errorf("mc: %w", err)
+	}
+	return res, nil
 }
 
 func newRunResult[O any, S Summary[O, S]](cfg RunConfig, newSummary func() S) *RunResult[O, S] {
@@ -342,7 +367,7 @@ func replicate[O any](r Replicator[O], rep uint64, rng *rand.Rand) (o O, err err
 // total ≥ 0.
 func ShardRange(i, n, total int) (start uint64, count int) {
 	if n <= 0 || i < 0 || i >= n || total < 0 {
-		panic(fmt.Sprintf("sim: ShardRange(%d, %d, %d): want 0 ≤ i < n and total ≥ 0", i, n, total))
+		panic(fmt.Sprintf("mc: ShardRange(%d, %d, %d): want 0 ≤ i < n and total ≥ 0", i, n, total))
 	}
 	q, r := total/n, total%n
 	return uint64(i*q + min(i, r)), q + boolInt(i < r)
@@ -382,10 +407,10 @@ func newEngine[O any, S Summary[O, S]](workers int, maxBlocks uint64, newReplica
 	for i := range e.reps {
 		r, err := newReplicator()
 		if err != nil {
-			return nil, fmt.Errorf("sim: new replicator: %w", err)
+			return nil, fmt.Errorf("new replicator: %w", err)
 		}
 		if r == nil {
-			return nil, errors.New("sim: new replicator returned nil")
+			return nil, errors.New("new replicator returned nil")
 		}
 		e.reps[i] = r
 	}
@@ -477,10 +502,10 @@ func (e *engine[O, S]) run(ctx context.Context, cfg RunConfig, res *RunResult[O,
 			*p = nil
 			if mergeErr == nil {
 				if err := res.Summary.Merge(blk.sum); err != nil {
-					mergeErr = fmt.Errorf("sim: merge block [%d,%d): %w", blk.lo, blk.hi, err)
+					mergeErr = fmt.Errorf("merge block [%d,%d): %w", blk.lo, blk.hi, err)
 					j.stop.Store(true)
 				} else {
-					res.cover(RepRange{blk.lo, blk.done})
+					res.cover(RepRange{Lo: blk.lo, Hi: blk.done})
 					res.Done += int(blk.done - blk.lo)
 					res.Failures = append(res.Failures, blk.fails...)
 				}
@@ -502,7 +527,7 @@ func (e *engine[O, S]) run(ctx context.Context, cfg RunConfig, res *RunResult[O,
 		if err == nil {
 			err = context.Canceled
 		}
-		return fmt.Errorf("sim: run stopped after %d of %d replications: %w", res.Done, res.Replications, err)
+		return fmt.Errorf("run stopped after %d of %d replications: %w", res.Done, res.Replications, err)
 	}
 	return nil
 }

@@ -1,19 +1,20 @@
-package sim
+package results
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/metrics"
+	"github.com/backchannel-sim/backchannel/sim"
 )
 
 // PartialSchema names the format of a study's partial-result file
@@ -21,31 +22,18 @@ import (
 // parts merge bit-identically.
 const PartialSchema = "backchannel.partial/v1"
 
-// Errors of LoadStudyResult, MergeStudyResults and RunStudyCheckpointed.
-var (
-	// ErrCorrupt: a partial-result file is truncated, fails its checksum,
-	// is not of PartialSchema or is inconsistent.
-	ErrCorrupt = errors.New("corrupt partial-result file")
-	// ErrIncompatible: parts (or a checkpoint and a run) come from
-	// different model versions, studies, seeds, block sizes or runs, or
-	// overlap.
-	ErrIncompatible = errors.New("incompatible partial results")
-	// ErrMissing: merged parts leave replications of the run uncovered.
-	ErrMissing = errors.New("missing replications")
-)
-
 // StudyPart is the result of part of a study's run: a shard, a checkpoint
 // or a whole run, with what is needed to merge it with the other parts.
 type StudyPart struct {
 	// Study is the study the part ran. LoadStudyResult rebuilds it from
 	// the file (scenarios, policy names, labels, trajectories).
-	Study *Study
+	Study *sim.Study
 	// Result holds the replications [Result.Start, Result.End()) the part
 	// was asked for, of which Result.Covered finished.
-	Result *StudyResult
+	Result *sim.StudyResult
 	// Run is the whole run the part belongs to, the same for every shard:
 	// merging all parts must cover it. Zero means the part's own range.
-	Run RepRange
+	Run mc.RepRange
 	// Shard and Shards say which shard of how many the part is
 	// (informational; Shards is 0 when the run was not sharded).
 	Shard, Shards int
@@ -56,24 +44,19 @@ type StudyPart struct {
 	Source string
 }
 
-func (p *StudyPart) run() RepRange {
-	if p.Run == (RepRange{}) {
-		return RepRange{p.Result.Start, p.Result.End()}
+func (p *StudyPart) run() mc.RepRange {
+	if p.Run == (mc.RepRange{}) {
+		return mc.RepRange{Lo: p.Result.Start, Hi: p.Result.End()}
 	}
 	return p.Run
 }
 
-func (p *StudyPart) name(i int) string {
-	if p.Source != "" {
-		return p.Source
-	}
-	return fmt.Sprintf("part %d", i)
-}
+func (p *StudyPart) name(i int) string { return partName(p.Source, i) }
 
 // StudyHash returns the SHA-256, in hex, of the canonical JSON of what
 // determines a study's results besides the seed: every arm's scenario
 // (all parameters), policy name and label, and the trajectories flag.
-func StudyHash(s *Study) (string, error) {
+func StudyHash(s *sim.Study) (string, error) {
 	w, err := studyToWire(s)
 	if err != nil {
 		return "", err
@@ -99,16 +82,6 @@ type studyWire struct {
 	Arms         []armWire `json:"arms"`
 }
 
-type rangeWire struct {
-	Lo uint64 `json:"lo"`
-	Hi uint64 `json:"hi"`
-}
-
-type shardWire struct {
-	Index int `json:"index"`
-	Count int `json:"count"`
-}
-
 type failureWire struct {
 	Rep   uint64 `json:"rep"`
 	Seed1 uint64 `json:"seed1"`
@@ -117,16 +90,16 @@ type failureWire struct {
 }
 
 type armSummaryWire struct {
-	Kinds        [3]int64                         `json:"kinds"` // impasse, breakthrough, collapse
-	Events       *metrics.EventTable              `json:"events"`
-	Counts       map[string]*metrics.IntHistogram `json:"counts"`
-	Values       map[string]*metrics.Moments      `json:"values"`
-	SecretVotes  int64                            `json:"secret_votes"`
-	SecretPasses int64                            `json:"secret_passes"`
-	PublicVotes  int64                            `json:"public_votes"`
-	PublicPasses int64                            `json:"public_passes"`
-	Trajectories *map[string]*metrics.Bands       `json:"trajectories,omitempty"`
-	Paired       *map[string]metrics.PairedTable  `json:"paired,omitempty"`
+	Kinds        [3]int64                          `json:"kinds"` // impasse, breakthrough, collapse
+	Events       *metrics.EventTable               `json:"events"`
+	Counts       sim.Counts[*metrics.IntHistogram] `json:"counts"`
+	Values       sim.Values[*metrics.Moments]      `json:"values"`
+	SecretVotes  int64                             `json:"secret_votes"`
+	SecretPasses int64                             `json:"secret_passes"`
+	PublicVotes  int64                             `json:"public_votes"`
+	PublicPasses int64                             `json:"public_passes"`
+	Trajectories *map[string]*metrics.Bands        `json:"trajectories,omitempty"`
+	Paired       *map[string]metrics.PairedTable   `json:"paired,omitempty"`
 }
 
 type partialBody struct {
@@ -145,16 +118,8 @@ type partialBody struct {
 	Summary      []armSummaryWire `json:"summary"`
 }
 
-// envelope is the file: the schema, the SHA-256 of the body's bytes as
-// written, and the body.
-type envelope struct {
-	Schema string          `json:"schema"`
-	SHA256 string          `json:"sha256"`
-	Body   json.RawMessage `json:"body"`
-}
-
-func studyToWire(s *Study) (studyWire, error) {
-	pols, err := s.policies()
+func studyToWire(s *sim.Study) (studyWire, error) {
+	pols, err := s.Policies()
 	if err != nil {
 		return studyWire{}, err
 	}
@@ -162,12 +127,12 @@ func studyToWire(s *Study) (studyWire, error) {
 	w := studyWire{Trajectories: s.Trajectories}
 	for i, a := range s.Arms {
 		name := pols[i].Name()
-		if p, err := ParsePolicy(name); err != nil || p.Name() != name {
-			return studyWire{}, fmt.Errorf("sim: arm %d (%s): policy %q cannot be saved: only built-in policies (ParsePolicy) can", i, labels[i], name)
+		if p, err := sim.ParsePolicy(name); err != nil || p.Name() != name {
+			return studyWire{}, fmt.Errorf("results: arm %d (%s): policy %q cannot be saved: only built-in policies (ParsePolicy) can", i, labels[i], name)
 		}
 		sc, err := json.Marshal(a.Scenario)
 		if err != nil {
-			return studyWire{}, fmt.Errorf("sim: arm %d (%s): %w", i, labels[i], err)
+			return studyWire{}, fmt.Errorf("results: arm %d (%s): %w", i, labels[i], err)
 		}
 		w.Arms = append(w.Arms, armWire{Label: labels[i], Policy: name, Scenario: sc})
 	}
@@ -186,13 +151,7 @@ func SaveStudyResult(w io.Writer, p *StudyPart) error {
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(body)
-	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "{\"schema\":%q,\"sha256\":%q,\"body\":", PartialSchema, hex.EncodeToString(sum[:]))
-	buf.Write(body)
-	buf.WriteString("}\n")
-	_, err = w.Write(buf.Bytes())
-	return err
+	return writeEnvelope(w, PartialSchema, body)
 }
 
 func encodeBody(p *StudyPart) ([]byte, error) {
@@ -223,7 +182,7 @@ func encodeBody(p *StudyPart) ([]byte, error) {
 		Failures:     []failureWire{},
 	}
 	if b.ModelVersion == "" {
-		b.ModelVersion = ModelVersion
+		b.ModelVersion = sim.ModelVersion
 	}
 	if p.Shards > 0 {
 		b.Shard = &shardWire{Index: p.Shard, Count: p.Shards}
@@ -235,7 +194,7 @@ func encodeBody(p *StudyPart) ([]byte, error) {
 		b.Failures = append(b.Failures, failureWire{Rep: f.Rep, Seed1: f.Seed1, Seed2: f.Seed2, Error: f.Err.Error()})
 	}
 	if len(res.Summary.Arms) != len(s.Arms) {
-		return nil, fmt.Errorf("sim: save: summary of %d arms for a study of %d", len(res.Summary.Arms), len(s.Arms))
+		return nil, fmt.Errorf("results: save: summary of %d arms for a study of %d", len(res.Summary.Arms), len(s.Arms))
 	}
 	for a, as := range res.Summary.Arms {
 		aw := armSummaryWire{
@@ -264,60 +223,28 @@ func encodeBody(p *StudyPart) ([]byte, error) {
 // wrapping ErrCorrupt. It does not compare the model version with this
 // program's; MergeStudyResults and RunStudyCheckpointed do.
 func LoadStudyResult(r io.Reader) (*StudyPart, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	p, err := decodePart(data)
-	if err != nil {
-		return nil, fmt.Errorf("sim: %w: %w", ErrCorrupt, err)
-	}
-	return p, nil
-}
-
-// openEnvelope checks a file's envelope: strict JSON, the expected schema
-// and the body's SHA-256; it returns the body.
-func openEnvelope(data []byte, schema string) ([]byte, error) {
-	var env envelope
-	if err := strictJSON(data, &env); err != nil {
-		if len(data) == 0 {
-			return nil, errors.New("empty file")
-		}
-		return nil, fmt.Errorf("not a complete %s file (truncated?): %w", schema, err)
-	}
-	if env.Schema != schema {
-		return nil, fmt.Errorf("schema %q, want %q", env.Schema, schema)
-	}
-	sum := sha256.Sum256(env.Body)
-	if got := hex.EncodeToString(sum[:]); got != env.SHA256 {
-		return nil, fmt.Errorf("checksum mismatch: body has SHA-256 %s, file says %s", got, env.SHA256)
-	}
-	return env.Body, nil
+	return readPart(r, decodePart)
 }
 
 func decodePart(data []byte) (*StudyPart, error) {
-	body, err := openEnvelope(data, PartialSchema)
-	if err != nil {
-		return nil, err
-	}
 	var b partialBody
-	if err := strictJSON(body, &b); err != nil {
+	if err := decodeEnvelope(data, PartialSchema, &b); err != nil {
 		return nil, err
 	}
-	s := &Study{Trajectories: b.Study.Trajectories}
+	s := &sim.Study{Trajectories: b.Study.Trajectories}
 	if len(b.Study.Arms) == 0 {
 		return nil, errors.New("study has no arms")
 	}
 	for i, a := range b.Study.Arms {
-		sc, err := ParseScenario(a.Scenario)
+		sc, err := sim.ParseScenario(a.Scenario)
 		if err != nil {
 			return nil, fmt.Errorf("arm %d (%s): %w", i, a.Label, err)
 		}
-		pol, err := ParsePolicy(a.Policy)
+		pol, err := sim.ParsePolicy(a.Policy)
 		if err != nil {
 			return nil, fmt.Errorf("arm %d (%s): %w", i, a.Label, err)
 		}
-		s.Arms = append(s.Arms, Arm{Label: a.Label, Scenario: sc, Policy: pol})
+		s.Arms = append(s.Arms, sim.Arm{Label: a.Label, Scenario: sc, Policy: pol})
 	}
 	hash, err := StudyHash(s)
 	if err != nil {
@@ -333,7 +260,7 @@ func decodePart(data []byte) (*StudyPart, error) {
 		b.Range.Lo < b.Run.Lo || b.Range.Hi > b.Run.Hi {
 		return nil, fmt.Errorf("range [%d,%d) not within run [%d,%d)", b.Range.Lo, b.Range.Hi, b.Run.Lo, b.Run.Hi)
 	}
-	res := &StudyResult{
+	res := &sim.StudyResult{
 		Seed: b.Seed, Start: b.Range.Lo, Replications: int(b.Range.Hi - b.Range.Lo),
 		BlockSize: b.BlockSize, Summary: s.NewStudySummary(), Done: b.Done, Partial: b.Partial,
 	}
@@ -345,7 +272,7 @@ func decodePart(data []byte) (*StudyPart, error) {
 			return nil, fmt.Errorf("covered ranges not sorted, disjoint and within [%d,%d)", b.Range.Lo, b.Range.Hi)
 		}
 		total += c.Hi - c.Lo
-		res.Covered = append(res.Covered, RepRange{c.Lo, c.Hi})
+		res.Covered = append(res.Covered, mc.RepRange{Lo: c.Lo, Hi: c.Hi})
 	}
 	if total != uint64(b.Done) {
 		return nil, fmt.Errorf("covered ranges hold %d replications, done = %d", total, b.Done)
@@ -357,10 +284,10 @@ func decodePart(data []byte) (*StudyPart, error) {
 		if (i > 0 && f.Rep <= b.Failures[i-1].Rep) || !covered(res.Covered, f.Rep) {
 			return nil, fmt.Errorf("failure of replication %d out of order or not covered", f.Rep)
 		}
-		if s1, s2 := ReplicationSeed(b.Seed, f.Rep); s1 != f.Seed1 || s2 != f.Seed2 {
+		if s1, s2 := mc.ReplicationSeed(b.Seed, f.Rep); s1 != f.Seed1 || s2 != f.Seed2 {
 			return nil, fmt.Errorf("failure of replication %d: seeds do not match seed %d", f.Rep, b.Seed)
 		}
-		res.Failures = append(res.Failures, Failure{Rep: f.Rep, Seed1: f.Seed1, Seed2: f.Seed2, Err: errors.New(f.Error)})
+		res.Failures = append(res.Failures, mc.Failure{Rep: f.Rep, Seed1: f.Seed1, Seed2: f.Seed2, Err: errors.New(f.Error)})
 	}
 	if err := fillSummary(s, res.Summary, b.Summary); err != nil {
 		return nil, err
@@ -371,14 +298,14 @@ func decodePart(data []byte) (*StudyPart, error) {
 			return nil, fmt.Errorf("arm %d: summary holds %d replications, done − failures = %d", a, n, succeeded)
 		}
 	}
-	p := &StudyPart{Study: s, Result: res, Run: RepRange{b.Run.Lo, b.Run.Hi}, ModelVersion: b.ModelVersion}
+	p := &StudyPart{Study: s, Result: res, Run: mc.RepRange{Lo: b.Run.Lo, Hi: b.Run.Hi}, ModelVersion: b.ModelVersion}
 	if b.Shard != nil {
 		p.Shard, p.Shards = b.Shard.Index, b.Shard.Count
 	}
 	return p, nil
 }
 
-func covered(cs []RepRange, rep uint64) bool {
+func covered(cs []mc.RepRange, rep uint64) bool {
 	for _, c := range cs {
 		if rep >= c.Lo && rep < c.Hi {
 			return true
@@ -389,7 +316,7 @@ func covered(cs []RepRange, rep uint64) bool {
 
 // fillSummary copies the decoded arm summaries into ss (built by
 // NewStudySummary for the study), checking names and shapes.
-func fillSummary(s *Study, ss *StudySummary, w []armSummaryWire) error {
+func fillSummary(s *sim.Study, ss *sim.StudySummary, w []armSummaryWire) error {
 	if len(w) != len(ss.Arms) {
 		return fmt.Errorf("summary of %d arms for a study of %d", len(w), len(ss.Arms))
 	}
@@ -407,7 +334,7 @@ func fillSummary(s *Study, ss *StudySummary, w []armSummaryWire) error {
 		if aw.Events.MaxTime() > s.Arms[a].Scenario.Horizon {
 			return fmt.Errorf("%s: event beyond the horizon", where)
 		}
-		for k := range Kind(3) {
+		for k := range sim.Kind(3) {
 			n := 0
 			for t := 0; t <= aw.Events.MaxTime(); t++ {
 				n += aw.Events.Count(t, int(k))
@@ -416,17 +343,14 @@ func fillSummary(s *Study, ss *StudySummary, w []armSummaryWire) error {
 				return fmt.Errorf("%s: %d events of cause %d, %d %s outcomes", where, n, k, aw.Kinds[k], k)
 			}
 		}
-		if !sameKeys(aw.Counts, countNames) || !sameKeys(aw.Values, valueNames) {
-			return fmt.Errorf("%s: counts or values missing or unknown", where)
-		}
-		for _, n := range countNames {
-			if aw.Counts[n] == nil || int64(aw.Counts[n].N()) != aw.Kinds[0]+aw.Kinds[1]+aw.Kinds[2] {
-				return fmt.Errorf("%s: count %s inconsistent", where, n)
+		for i, h := range aw.Counts.All() {
+			if *h == nil || int64((*h).N()) != aw.Kinds[0]+aw.Kinds[1]+aw.Kinds[2] {
+				return fmt.Errorf("%s: count %d (in field order) missing or inconsistent", where, i)
 			}
 		}
-		for _, n := range valueNames {
-			if aw.Values[n] == nil {
-				return fmt.Errorf("%s: value %s missing", where, n)
+		for i, m := range aw.Values.All() {
+			if *m == nil {
+				return fmt.Errorf("%s: value %d (in field order) missing", where, i)
 			}
 		}
 		if aw.SecretVotes < 0 || aw.SecretPasses < 0 || aw.SecretPasses > aw.SecretVotes ||
@@ -446,7 +370,7 @@ func fillSummary(s *Study, ss *StudySummary, w []armSummaryWire) error {
 			}
 			for name, b := range tr {
 				lo, hi := b.Range()
-				if b.Horizon() != s.Arms[a].Scenario.Horizon || b.Bins() != TrajectoryBins || lo != 0 || hi != 1 {
+				if b.Horizon() != s.Arms[a].Scenario.Horizon || b.Bins() != sim.TrajectoryBins || lo != 0 || hi != 1 {
 					return fmt.Errorf("%s: trajectory %s has the wrong shape", where, name)
 				}
 			}
@@ -465,34 +389,8 @@ func fillSummary(s *Study, ss *StudySummary, w []armSummaryWire) error {
 					return fmt.Errorf("%s: paired table %s inconsistent", where, name)
 				}
 			}
-			ss.Paired[a] = PairedCounts{Breakthrough: pm["breakthrough"], Collapse: pm["collapse"]}
+			ss.Paired[a] = sim.PairedCounts{Breakthrough: pm["breakthrough"], Collapse: pm["collapse"]}
 		}
-	}
-	return nil
-}
-
-func sameKeys[V any](m map[string]V, names []string) bool {
-	if len(m) != len(names) {
-		return false
-	}
-	for _, n := range names {
-		if _, ok := m[n]; !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// strictJSON decodes exactly one JSON value from data into v, refusing
-// unknown fields and trailing data.
-func strictJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("trailing data after the JSON value")
 	}
 	return nil
 }
@@ -506,73 +404,59 @@ func strictJSON(data []byte, v any) error {
 // uncovered it returns the merged result, marked Partial, with an error
 // wrapping ErrMissing that lists the gaps.
 func MergeStudyResults(parts ...*StudyPart) (*StudyPart, error) {
-	if len(parts) == 0 {
-		return nil, errors.New("sim: merge: no parts")
-	}
-	ref := parts[0]
-	refHash, err := StudyHash(ref.Study)
+	err := checkParts(parts, (*StudyPart).name, func(p *StudyPart) (string, error) { return StudyHash(p.Study) },
+		func(ref, p *StudyPart, a, b string) error {
+			switch {
+			case p.ModelVersion != ref.ModelVersion:
+				return fmt.Errorf("%w: model versions differ: %s in %s, %s in %s", ErrIncompatible, ref.ModelVersion, a, p.ModelVersion, b)
+			case p.Result.Seed != ref.Result.Seed:
+				return fmt.Errorf("%w: seeds differ: %d in %s, %d in %s", ErrIncompatible, ref.Result.Seed, a, p.Result.Seed, b)
+			case p.Result.BlockSize != ref.Result.BlockSize:
+				return fmt.Errorf("%w: block sizes differ: %d in %s, %d in %s", ErrIncompatible, ref.Result.BlockSize, a, p.Result.BlockSize, b)
+			case p.run() != ref.run():
+				return fmt.Errorf("%w: runs differ: replications [%d,%d) in %s, [%d,%d) in %s",
+					ErrIncompatible, ref.run().Lo, ref.run().Hi, a, p.run().Lo, p.run().Hi, b)
+			}
+			return sameStudy(ref.Study, p.Study, a, b)
+		}, "studies")
 	if err != nil {
 		return nil, err
 	}
-	for i, p := range parts[1:] {
-		i++
-		a, b := ref.name(0), p.name(i)
-		switch {
-		case p.ModelVersion != ref.ModelVersion:
-			return nil, fmt.Errorf("sim: merge: %w: model versions differ: %s in %s, %s in %s", ErrIncompatible, ref.ModelVersion, a, p.ModelVersion, b)
-		case p.Result.Seed != ref.Result.Seed:
-			return nil, fmt.Errorf("sim: merge: %w: seeds differ: %d in %s, %d in %s", ErrIncompatible, ref.Result.Seed, a, p.Result.Seed, b)
-		case p.Result.BlockSize != ref.Result.BlockSize:
-			return nil, fmt.Errorf("sim: merge: %w: block sizes differ: %d in %s, %d in %s", ErrIncompatible, ref.Result.BlockSize, a, p.Result.BlockSize, b)
-		case p.run() != ref.run():
-			return nil, fmt.Errorf("sim: merge: %w: runs differ: replications [%d,%d) in %s, [%d,%d) in %s (different --reps?)",
-				ErrIncompatible, ref.run().Lo, ref.run().Hi, a, p.run().Lo, p.run().Hi, b)
-		}
-		if err := sameStudy(ref.Study, p.Study, a, b); err != nil {
-			return nil, fmt.Errorf("sim: merge: %w", err)
-		}
-		h, err := StudyHash(p.Study)
-		if err != nil {
-			return nil, err
-		}
-		if h != refHash {
-			return nil, fmt.Errorf("sim: merge: %w: studies differ (hash %.12s in %s, %.12s in %s)", ErrIncompatible, refHash, a, h, b)
-		}
-	}
+	ref := parts[0]
 	sorted := slices.Clone(parts)
 	slices.SortStableFunc(sorted, func(x, y *StudyPart) int {
 		switch {
 		case x.Result.Start != y.Result.Start:
-			return cmpU(x.Result.Start, y.Result.Start)
+			return cmp.Compare(x.Result.Start, y.Result.Start)
 		default:
-			return cmpU(x.Result.End(), y.Result.End())
+			return cmp.Compare(x.Result.End(), y.Result.End())
 		}
 	})
 	for i := 1; i < len(sorted); i++ {
 		x, y := sorted[i-1], sorted[i]
 		if y.Result.Start < x.Result.End() && y.Result.Replications > 0 && x.Result.Replications > 0 {
-			return nil, fmt.Errorf("sim: merge: %w: ranges overlap: [%d,%d) in %s and [%d,%d) in %s (the same shard twice?)",
+			return nil, fmt.Errorf("results: merge: %w: ranges overlap: [%d,%d) in %s and [%d,%d) in %s (the same shard twice?)",
 				ErrIncompatible, x.Result.Start, x.Result.End(), x.name(idx(parts, x)), y.Result.Start, y.Result.End(), y.name(idx(parts, y)))
 		}
 	}
 	run := ref.run()
-	out := &StudyPart{Study: ref.Study, Run: run, ModelVersion: ref.ModelVersion, Result: &StudyResult{
+	out := &StudyPart{Study: ref.Study, Run: run, ModelVersion: ref.ModelVersion, Result: &sim.StudyResult{
 		Seed: ref.Result.Seed, Start: run.Lo, Replications: int(run.Len()), BlockSize: ref.Result.BlockSize,
 		Summary: ref.Study.NewStudySummary(),
 	}}
 	res := out.Result
 	for _, p := range sorted {
 		if err := res.Summary.Merge(p.Result.Summary); err != nil {
-			return nil, fmt.Errorf("sim: merge %s: %w", p.Source, err)
+			return nil, fmt.Errorf("results: merge %s: %w", p.Source, err)
 		}
 		for _, c := range p.Result.Covered {
-			res.cover(c)
+			res.Covered = addRange(res.Covered, c)
 		}
 		res.Done += p.Result.Done
 		res.Failures = append(res.Failures, p.Result.Failures...)
 	}
-	slices.SortFunc(res.Failures, func(x, y Failure) int { return cmpU(x.Rep, y.Rep) })
-	if gaps := Gaps(run, res.Covered); len(gaps) > 0 {
+	slices.SortFunc(res.Failures, func(x, y mc.Failure) int { return cmp.Compare(x.Rep, y.Rep) })
+	if gaps := mc.Gaps(run, res.Covered); len(gaps) > 0 {
 		res.Partial = true
 		var list []string
 		var n uint64
@@ -580,7 +464,7 @@ func MergeStudyResults(parts ...*StudyPart) (*StudyPart, error) {
 			list = append(list, fmt.Sprintf("[%d,%d)", g.Lo, g.Hi))
 			n += g.Len()
 		}
-		return out, fmt.Errorf("sim: merge: %w: %d of %d replications of the run [%d,%d) are not covered: %s",
+		return out, fmt.Errorf("results: merge: %w: %d of %d replications of the run [%d,%d) are not covered: %s",
 			ErrMissing, n, run.Len(), run.Lo, run.Hi, strings.Join(list, " "))
 	}
 	return out, nil
@@ -588,29 +472,19 @@ func MergeStudyResults(parts ...*StudyPart) (*StudyPart, error) {
 
 func idx(parts []*StudyPart, p *StudyPart) int { return slices.Index(parts, p) }
 
-func cmpU(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // sameStudy explains how two studies differ, arm by arm, if they do.
-func sameStudy(s, t *Study, a, b string) error {
+func sameStudy(s, t *sim.Study, a, b string) error {
 	if len(s.Arms) != len(t.Arms) {
 		return fmt.Errorf("%w: %d arms in %s, %d in %s", ErrIncompatible, len(s.Arms), a, len(t.Arms), b)
 	}
 	if s.Trajectories != t.Trajectories {
 		return fmt.Errorf("%w: trajectories %v in %s, %v in %s", ErrIncompatible, s.Trajectories, a, t.Trajectories, b)
 	}
-	ps, err := s.policies()
+	ps, err := s.Policies()
 	if err != nil {
 		return err
 	}
-	pt, err := t.policies()
+	pt, err := t.Policies()
 	if err != nil {
 		return err
 	}
@@ -622,35 +496,19 @@ func sameStudy(s, t *Study, a, b string) error {
 		case ls[i] != lt[i]:
 			return fmt.Errorf("%w: labels differ: arm %d is %q in %s, %q in %s", ErrIncompatible, i, ls[i], a, lt[i], b)
 		}
-		x, _ := json.Marshal(s.Arms[i].Scenario)
-		y, _ := json.Marshal(t.Arms[i].Scenario)
+		x, err := json.Marshal(s.Arms[i].Scenario)
+		if err != nil {
+			return err
+		}
+		y, err := json.Marshal(t.Arms[i].Scenario)
+		if err != nil {
+			return err
+		}
 		if !bytes.Equal(x, y) {
 			return fmt.Errorf("%w: scenarios of arm %d (%s) differ between %s and %s", ErrIncompatible, i, ls[i], a, b)
 		}
 	}
 	return nil
-}
-
-// Gaps returns the parts of run not in covered (sorted, disjoint ranges).
-func Gaps(run RepRange, covered []RepRange) []RepRange {
-	var gaps []RepRange
-	at := run.Lo
-	for _, c := range covered {
-		if c.Hi <= at {
-			continue
-		}
-		if c.Lo > at {
-			gaps = append(gaps, RepRange{at, min(c.Lo, run.Hi)})
-		}
-		at = max(at, c.Hi)
-		if at >= run.Hi {
-			break
-		}
-	}
-	if at < run.Hi {
-		gaps = append(gaps, RepRange{at, run.Hi})
-	}
-	return gaps
 }
 
 // SaveStudyFile writes p to path atomically: to a temporary file in the
@@ -672,62 +530,15 @@ func LoadStudyFile(path string) (*StudyPart, error) {
 	return p, nil
 }
 
-// saveFile encodes with save and writes the bytes to path atomically.
-func saveFile(path string, save func(io.Writer) error) error {
-	var buf bytes.Buffer
-	if err := save(&buf); err != nil {
-		return err
+// sameKeys reports whether m has exactly the keys names.
+func sameKeys[V any](m map[string]V, names []string) bool {
+	if len(m) != len(names) {
+		return false
 	}
-	return writeFileAtomic(path, buf.Bytes())
-}
-
-// loadFile opens path and decodes it with load; errors name the file.
-func loadFile[T any](path string, load func(io.Reader) (T, error)) (T, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		var zero T
-		return zero, err
+	for _, n := range names {
+		if _, ok := m[n]; !ok {
+			return false
+		}
 	}
-	defer f.Close()
-	v, err := load(f)
-	if err != nil {
-		return v, fmt.Errorf("%s: %w", path, err)
-	}
-	return v, nil
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync() // not supported everywhere; the rename is done
-		d.Close()
-	}
-	return nil
+	return true
 }

@@ -1,4 +1,4 @@
-package sim
+package mc
 
 import (
 	"context"
@@ -152,7 +152,7 @@ func TestRunDesign(t *testing.T) {
 		}
 		last = done
 	}
-	res, err := RunDesign(context.Background(), cfg, d, walkParams{}, newDriftWalk, newWalkSum)
+	res, err := RunDesign(context.Background(), cfg, d, 0, len(d.Points), walkParams{}, newDriftWalk, newWalkSum)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestRunDesignCancel(t *testing.T) {
 		}
 		return &walk{Steps: p.Steps}, nil
 	}
-	res, err := RunDesign(ctx, RunConfig{Seed: 1, Replications: 1000, BlockSize: 16, Workers: 2}, d, walkParams{}, newRep, newWalkSum)
+	res, err := RunDesign(ctx, RunConfig{Seed: 1, Replications: 1000, BlockSize: 16, Workers: 2}, d, 0, len(d.Points), walkParams{}, newRep, newWalkSum)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}

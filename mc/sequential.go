@@ -1,4 +1,4 @@
-package sim
+package mc
 
 import (
 	"context"
@@ -67,16 +67,16 @@ func RunSequential[O any, S Summary[O, S]](ctx context.Context, cfg RunConfig, s
 	}
 	var errs []error
 	if batch < 0 || batch%bs != 0 {
-		errs = append(errs, fmt.Errorf("sim: BatchSize = %d, want a positive multiple of the block size %d", stop.BatchSize, bs))
+		errs = append(errs, fmt.Errorf("mc: BatchSize = %d, want a positive multiple of the block size %d", stop.BatchSize, bs))
 	}
 	if stop.MinReplications < 0 {
-		errs = append(errs, fmt.Errorf("sim: MinReplications = %d, want ≥ 0", stop.MinReplications))
+		errs = append(errs, fmt.Errorf("mc: MinReplications = %d, want ≥ 0", stop.MinReplications))
 	}
 	if math.IsNaN(stop.Target) || stop.Target < 0 {
-		errs = append(errs, fmt.Errorf("sim: Target = %v, want ≥ 0", stop.Target))
+		errs = append(errs, fmt.Errorf("mc: Target = %v, want ≥ 0", stop.Target))
 	}
 	if stop.HalfWidth == nil {
-		errs = append(errs, errors.New("sim: HalfWidth is nil"))
+		errs = append(errs, errors.New("mc: HalfWidth is nil"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func RunSequential[O any, S Summary[O, S]](ctx context.Context, cfg RunConfig, s
 	out := &SequentialResult[O, S]{RunResult: res, HalfWidth: math.NaN()}
 	e, err := newEngine(cfg.workers(), uint64(batch/bs), newReplicator, newSummary)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("mc: %w", err)
 	}
 	b := uint64(batch)
 	for off := 0; off < cfg.Replications; {
@@ -96,7 +96,7 @@ func RunSequential[O any, S Summary[O, S]](ctx context.Context, cfg RunConfig, s
 		out.Batches++
 		off += n
 		if err != nil {
-			return out, err
+			return out, fmt.Errorf("mc: %w", err)
 		}
 		out.HalfWidth = stop.HalfWidth(res.Summary)
 		if off >= stop.MinReplications && out.HalfWidth <= stop.Target {

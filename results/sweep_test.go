@@ -1,4 +1,4 @@
-package sim
+package results
 
 import (
 	"bytes"
@@ -9,30 +9,33 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/backchannel-sim/backchannel/mc"
+	"github.com/backchannel-sim/backchannel/sim"
 )
 
-func testSweep(t *testing.T) (Arm, SweepSpec, *Design[Arm], RunConfig) {
+func testSweep(t *testing.T) (sim.Arm, SweepSpec, *mc.Design[sim.Arm], mc.RunConfig) {
 	t.Helper()
-	sc := DefaultScenario()
+	sc := sim.DefaultScenario()
 	sc.Horizon = 60
 	spec := SweepSpec{Params: []SweepParamSpec{{"talks.open_rate", 0.1, 0.5}, {"leaks.insiders", 2, 6}}, Levels: []int{3, 2}}
 	d, err := spec.Design(9)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Arm{Scenario: sc}, spec, d, RunConfig{Seed: 9, Replications: 10, BlockSize: 4, Workers: 2}
+	return sim.Arm{Scenario: sc}, spec, d, mc.RunConfig{Seed: 9, Replications: 10, BlockSize: 4, Workers: 2}
 }
 
-// TestRunSweepRangeEqualsRunSweep: the points of any range equal those of
+// TestSweepRangeEqualsWholeSweep: the points of any range equal those of
 // the whole sweep, so shards of points merge exactly.
-func TestRunSweepRangeEqualsRunSweep(t *testing.T) {
+func TestSweepRangeEqualsWholeSweep(t *testing.T) {
 	base, _, d, cfg := testSweep(t)
-	whole, err := RunSweep(context.Background(), cfg, d, base)
+	whole, err := sim.RunSweep(context.Background(), cfg, d, base, 0, len(d.Points))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range [][2]int{{0, 6}, {2, 5}, {5, 6}, {3, 3}} {
-		pts, err := RunSweepRange(context.Background(), cfg, d, base, r[0], r[1])
+		pts, err := sim.RunSweep(context.Background(), cfg, d, base, r[0], r[1])
 		if err != nil || len(pts) != r[1]-r[0] {
 			t.Fatalf("range %v: %d points, %v", r, len(pts), err)
 		}
@@ -43,14 +46,14 @@ func TestRunSweepRangeEqualsRunSweep(t *testing.T) {
 			}
 		}
 	}
-	if _, err := RunSweepRange(context.Background(), cfg, d, base, 4, 7); err == nil {
+	if _, err := sim.RunSweep(context.Background(), cfg, d, base, 4, 7); err == nil {
 		t.Error("range beyond the design accepted")
 	}
 }
 
 func TestSweepSaveLoadRoundTrip(t *testing.T) {
 	base, spec, d, cfg := testSweep(t)
-	pts, err := RunSweepRange(context.Background(), cfg, d, base, 2, 4)
+	pts, err := sim.RunSweep(context.Background(), cfg, d, base, 2, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +67,7 @@ func TestSweepSaveLoadRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Lo != 2 || got.Hi != 4 || got.Shard != 1 || got.Shards != 3 || len(got.Points) != 2 || got.ModelVersion != ModelVersion {
+	if got.Lo != 2 || got.Hi != 4 || got.Shard != 1 || got.Shards != 3 || len(got.Points) != 2 || got.ModelVersion != sim.ModelVersion {
 		t.Fatalf("loaded %+v", got)
 	}
 	for k, p := range got.Points {

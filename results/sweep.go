@@ -1,8 +1,7 @@
-package sim
+package results
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -11,10 +10,12 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/backchannel-sim/backchannel/mc"
+	"github.com/backchannel-sim/backchannel/sim"
 )
 
 // SweepPartialSchema names the format of a sweep's partial-result file
@@ -43,15 +44,15 @@ type SweepSpec struct {
 // replication 0 of the stream StreamSeed(seed, 2⁶⁴−1), which no design
 // point uses.
 func SweepLHSRand(seed uint64) *rand.Rand {
-	return ReplicationRand(StreamSeed(seed, math.MaxUint64), 0)
+	return mc.ReplicationRand(mc.StreamSeed(seed, math.MaxUint64), 0)
 }
 
 // Design builds the design the spec describes, with master seed seed
 // (used only by a Latin hypercube).
-func (sp SweepSpec) Design(seed uint64) (*Design[Arm], error) {
-	var params []Param[Arm]
+func (sp SweepSpec) Design(seed uint64) (*mc.Design[sim.Arm], error) {
+	var params []mc.Param[sim.Arm]
 	for _, ps := range sp.Params {
-		p, err := SweepParam(ps.Name, ps.From, ps.To)
+		p, err := sim.SweepParam(ps.Name, ps.From, ps.To)
 		if err != nil {
 			return nil, err
 		}
@@ -59,97 +60,11 @@ func (sp SweepSpec) Design(seed uint64) (*Design[Arm], error) {
 	}
 	switch {
 	case sp.LHS > 0 && len(sp.Levels) == 0:
-		return LatinHypercube(sp.LHS, params, SweepLHSRand(seed))
+		return mc.LatinHypercube(sp.LHS, params, SweepLHSRand(seed))
 	case sp.LHS == 0:
-		return Grid(params, sp.Levels)
+		return mc.Grid(params, sp.Levels)
 	}
-	return nil, fmt.Errorf("sim: sweep spec: both a Latin hypercube (%d points) and grid levels %v", sp.LHS, sp.Levels)
-}
-
-// sweepBase returns base as RunSweep runs it: the policy set (the
-// scenario's if nil) and the label set (the policy's name if empty).
-func sweepBase(base Arm) (Arm, error) {
-	if base.Scenario == nil {
-		return base, errors.New("sim: sweep: base arm has no scenario")
-	}
-	if base.Policy == nil {
-		p, err := ParsePolicy(base.Scenario.Policy)
-		if err != nil {
-			return base, err
-		}
-		base.Policy = p
-	}
-	if base.Label == "" {
-		base.Label = base.Policy.Name()
-	}
-	return base, nil
-}
-
-// ValidateSweep applies and validates every point of d on base, as
-// RunSweep would before running it, and returns the first invalid point's
-// error (wrapping a *check.FieldError for a value outside a field's
-// allowed range), so that every shard of a sweep fails the same way.
-func ValidateSweep(d *Design[Arm], base Arm) error {
-	for j := range d.Points {
-		a, err := d.Apply(j, base)
-		if err != nil {
-			return err
-		}
-		if err := (&Study{Arms: []Arm{a}}).Validate(); err != nil {
-			return fmt.Errorf("sim: design point %d: %w", j, err)
-		}
-	}
-	return nil
-}
-
-// RunSweepRange runs the design points [lo, hi) of d exactly as RunSweep
-// runs them (point j with the seed StreamSeed(cfg.Seed, j) and the same
-// replicators and summaries), so that the points of a shard equal those
-// of the whole sweep. cfg.Progress counts replications over the range.
-// If ctx is cancelled it returns the finished points and the partial one
-// with an error wrapping ctx.Err().
-func RunSweepRange(ctx context.Context, cfg RunConfig, d *Design[Arm], base Arm, lo, hi int) ([]SweepPoint, error) {
-	if lo < 0 || hi < lo || hi > len(d.Points) {
-		return nil, fmt.Errorf("sim: RunSweepRange: points [%d,%d) outside the design's %d", lo, hi, len(d.Points))
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	base, err := sweepBase(base)
-	if err != nil {
-		return nil, err
-	}
-	proto := &Study{Arms: []Arm{base}}
-	out := make([]SweepPoint, 0, hi-lo)
-	progress := cfg.Progress
-	total := cfg.Replications * (hi - lo)
-	for j := lo; j < hi; j++ {
-		if err := ctx.Err(); err != nil {
-			return out, fmt.Errorf("sim: design stopped before point %d of %d: %w", j, len(d.Points), err)
-		}
-		params, err := d.Apply(j, base)
-		if err != nil {
-			return out, err
-		}
-		s := &Study{Arms: []Arm{params}}
-		if err := s.Validate(); err != nil {
-			return out, fmt.Errorf("sim: design point %d: %w", j, err)
-		}
-		pcfg := cfg
-		pcfg.Seed = StreamSeed(cfg.Seed, uint64(j))
-		if progress != nil {
-			off := (j - lo) * cfg.Replications
-			pcfg.Progress = func(done, _ int) { progress(off+done, total) }
-		}
-		res, err := Run(ctx, pcfg, func() (Replicator[RepOutcome], error) { return s.newReplicator(false) }, proto.NewStudySummary)
-		if res != nil {
-			out = append(out, SweepPoint{Index: j, Values: d.Points[j], Params: params, Result: res})
-		}
-		if err != nil {
-			return out, fmt.Errorf("sim: design point %d: %w", j, err)
-		}
-	}
-	return out, nil
+	return nil, fmt.Errorf("results: sweep spec: both a Latin hypercube (%d points) and grid levels %v", sp.LHS, sp.Levels)
 }
 
 // SweepPart is the result of part of a sweep: the design points [Lo, Hi)
@@ -157,10 +72,10 @@ func RunSweepRange(ctx context.Context, cfg RunConfig, d *Design[Arm], base Arm,
 // the other parts and to rebuild the design without the command's flags.
 type SweepPart struct {
 	// Base is the arm every point starts from (RunSweep's base).
-	Base Arm
+	Base sim.Arm
 	// Spec describes the design; Design is the design it builds.
 	Spec   SweepSpec
-	Design *Design[Arm]
+	Design *mc.Design[sim.Arm]
 	// Seed, Replications and BlockSize are the master seed, the
 	// replications per point and the block size.
 	Seed         uint64
@@ -169,7 +84,7 @@ type SweepPart struct {
 	// Lo and Hi are the design points the part holds, [Lo, Hi); Points
 	// holds them in index order, every one complete.
 	Lo, Hi int
-	Points []SweepPoint
+	Points []sim.SweepPoint
 	// Shard and Shards say which shard of how many the part is
 	// (informational; Shards is 0 for a whole sweep).
 	Shard, Shards int
@@ -179,12 +94,7 @@ type SweepPart struct {
 	Source string
 }
 
-func (p *SweepPart) name(i int) string {
-	if p.Source != "" {
-		return p.Source
-	}
-	return fmt.Sprintf("part %d", i)
-}
+func (p *SweepPart) name(i int) string { return partName(p.Source, i) }
 
 // Wire types of the sweep file.
 
@@ -230,14 +140,14 @@ type sweepBody struct {
 	Points       []sweepPointWire `json:"points"`
 }
 
-func sweepDesignToWire(base Arm, sp SweepSpec, d *Design[Arm]) (sweepDesignWire, error) {
-	base, err := sweepBase(base)
+func sweepDesignToWire(base sim.Arm, sp SweepSpec, d *mc.Design[sim.Arm]) (sweepDesignWire, error) {
+	base, err := sim.SweepBase(base)
 	if err != nil {
 		return sweepDesignWire{}, err
 	}
 	name := base.Policy.Name()
-	if p, err := ParsePolicy(name); err != nil || p.Name() != name {
-		return sweepDesignWire{}, fmt.Errorf("sim: sweep policy %q cannot be saved: only built-in policies (ParsePolicy) can", name)
+	if p, err := sim.ParsePolicy(name); err != nil || p.Name() != name {
+		return sweepDesignWire{}, fmt.Errorf("results: sweep policy %q cannot be saved: only built-in policies (ParsePolicy) can", name)
 	}
 	sc, err := json.Marshal(base.Scenario)
 	if err != nil {
@@ -290,18 +200,12 @@ func SaveSweepResult(w io.Writer, p *SweepPart) error {
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(body)
-	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "{\"schema\":%q,\"sha256\":%q,\"body\":", SweepPartialSchema, hex.EncodeToString(sum[:]))
-	buf.Write(body)
-	buf.WriteString("}\n")
-	_, err = w.Write(buf.Bytes())
-	return err
+	return writeEnvelope(w, SweepPartialSchema, body)
 }
 
 func encodeSweepBody(p *SweepPart) ([]byte, error) {
 	if p.Design == nil {
-		return nil, errors.New("sim: save sweep: no design")
+		return nil, errors.New("results: save sweep: no design")
 	}
 	dw, err := sweepDesignToWire(p.Base, p.Spec, p.Design)
 	if err != nil {
@@ -312,7 +216,7 @@ func encodeSweepBody(p *SweepPart) ([]byte, error) {
 		return nil, err
 	}
 	if p.Lo < 0 || p.Hi < p.Lo || p.Hi > len(p.Design.Points) || len(p.Points) != p.Hi-p.Lo {
-		return nil, fmt.Errorf("sim: save sweep: %d points for the range [%d,%d) of %d", len(p.Points), p.Lo, p.Hi, len(p.Design.Points))
+		return nil, fmt.Errorf("results: save sweep: %d points for the range [%d,%d) of %d", len(p.Points), p.Lo, p.Hi, len(p.Design.Points))
 	}
 	b := sweepBody{
 		ModelVersion: p.ModelVersion, DesignHash: hash, Design: dw,
@@ -320,19 +224,19 @@ func encodeSweepBody(p *SweepPart) ([]byte, error) {
 		Range: rangeWire{uint64(p.Lo), uint64(p.Hi)}, Points: []sweepPointWire{},
 	}
 	if b.ModelVersion == "" {
-		b.ModelVersion = ModelVersion
+		b.ModelVersion = sim.ModelVersion
 	}
 	if p.Shards > 0 {
 		b.Shard = &shardWire{Index: p.Shard, Count: p.Shards}
 	}
 	for k, pt := range p.Points {
 		if pt.Index != p.Lo+k || pt.Result == nil || pt.Result.Partial {
-			return nil, fmt.Errorf("sim: save sweep: point %d of [%d,%d) is missing, out of order or unfinished", p.Lo+k, p.Lo, p.Hi)
+			return nil, fmt.Errorf("results: save sweep: point %d of [%d,%d) is missing, out of order or unfinished", p.Lo+k, p.Lo, p.Hi)
 		}
 		var buf bytes.Buffer
-		inner := &StudyPart{Study: &Study{Arms: []Arm{pt.Params}}, Result: pt.Result, ModelVersion: b.ModelVersion}
+		inner := &StudyPart{Study: &sim.Study{Arms: []sim.Arm{pt.Params}}, Result: pt.Result, ModelVersion: b.ModelVersion}
 		if err := SaveStudyResult(&buf, inner); err != nil {
-			return nil, fmt.Errorf("sim: save sweep: point %d: %w", pt.Index, err)
+			return nil, fmt.Errorf("results: save sweep: point %d: %w", pt.Index, err)
 		}
 		b.Points = append(b.Points, sweepPointWire{Index: pt.Index, Values: pt.Values, Result: bytes.TrimSpace(buf.Bytes())})
 	}
@@ -348,37 +252,25 @@ func encodeSweepBody(p *SweepPart) ([]byte, error) {
 // Any problem is an error wrapping ErrCorrupt. It does not compare the
 // model version with this program's.
 func LoadSweepResult(r io.Reader) (*SweepPart, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	p, err := decodeSweep(data)
-	if err != nil {
-		return nil, fmt.Errorf("sim: %w: %w", ErrCorrupt, err)
-	}
-	return p, nil
+	return readPart(r, decodeSweep)
 }
 
 func decodeSweep(data []byte) (*SweepPart, error) {
-	body, err := openEnvelope(data, SweepPartialSchema)
-	if err != nil {
-		return nil, err
-	}
 	var b sweepBody
-	if err := strictJSON(body, &b); err != nil {
+	if err := decodeEnvelope(data, SweepPartialSchema, &b); err != nil {
 		return nil, err
 	}
 	dw := b.Design
-	sc, err := ParseScenario(dw.Scenario)
+	sc, err := sim.ParseScenario(dw.Scenario)
 	if err != nil {
 		return nil, fmt.Errorf("design scenario: %w", err)
 	}
-	pol, err := ParsePolicy(dw.Policy)
+	pol, err := sim.ParsePolicy(dw.Policy)
 	if err != nil {
 		return nil, fmt.Errorf("design policy: %w", err)
 	}
 	p := &SweepPart{
-		Base: Arm{Label: dw.Label, Scenario: sc, Policy: pol}, Seed: b.Seed, Replications: b.Replications,
+		Base: sim.Arm{Label: dw.Label, Scenario: sc, Policy: pol}, Seed: b.Seed, Replications: b.Replications,
 		BlockSize: b.BlockSize, ModelVersion: b.ModelVersion,
 		Spec: SweepSpec{Levels: dw.Levels, LHS: dw.LHS},
 	}
@@ -414,14 +306,14 @@ func decodeSweep(data []byte) (*SweepPart, error) {
 		if p.Shards < 1 || p.Shard < 0 || p.Shard >= p.Shards {
 			return nil, fmt.Errorf("shard %d of %d", p.Shard, p.Shards)
 		}
-		if lo, cnt := ShardRange(p.Shard, p.Shards, int(n)); lo != b.Range.Lo || int(lo)+cnt != p.Hi {
+		if lo, cnt := mc.ShardRange(p.Shard, p.Shards, int(n)); lo != b.Range.Lo || int(lo)+cnt != p.Hi {
 			return nil, fmt.Errorf("range of points [%d,%d) is not shard %d of %d ([%d,%d))", p.Lo, p.Hi, p.Shard, p.Shards, lo, int(lo)+cnt)
 		}
 	}
 	if len(b.Points) != p.Hi-p.Lo {
 		return nil, fmt.Errorf("%d points for the range [%d,%d)", len(b.Points), p.Lo, p.Hi)
 	}
-	base, err := sweepBase(p.Base)
+	base, err := sim.SweepBase(p.Base)
 	if err != nil {
 		return nil, err
 	}
@@ -442,7 +334,7 @@ func decodeSweep(data []byte) (*SweepPart, error) {
 			return nil, fmt.Errorf("point %d: %w", j, err)
 		}
 		res := inner.Result
-		want, err := StudyHash(&Study{Arms: []Arm{params}})
+		want, err := StudyHash(&sim.Study{Arms: []sim.Arm{params}})
 		if err != nil {
 			return nil, err
 		}
@@ -454,14 +346,14 @@ func decodeSweep(data []byte) (*SweepPart, error) {
 			return nil, fmt.Errorf("point %d: its study is not the design's point", j)
 		case inner.ModelVersion != p.ModelVersion:
 			return nil, fmt.Errorf("point %d: model version %s, file %s", j, inner.ModelVersion, p.ModelVersion)
-		case res.Seed != StreamSeed(p.Seed, uint64(j)):
+		case res.Seed != mc.StreamSeed(p.Seed, uint64(j)):
 			return nil, fmt.Errorf("point %d: seed %d is not the point's stream of seed %d", j, res.Seed, p.Seed)
 		case res.BlockSize != p.BlockSize:
 			return nil, fmt.Errorf("point %d: block size %d, file %d", j, res.BlockSize, p.BlockSize)
-		case res.Partial || res.Start != 0 || res.Replications != p.Replications || inner.Run != (RepRange{0, uint64(p.Replications)}):
+		case res.Partial || res.Start != 0 || res.Replications != p.Replications || inner.Run != (mc.RepRange{Lo: 0, Hi: uint64(p.Replications)}):
 			return nil, fmt.Errorf("point %d: not the complete run of replications [0,%d)", j, p.Replications)
 		}
-		p.Points = append(p.Points, SweepPoint{Index: j, Values: p.Design.Points[j], Params: params, Result: res})
+		p.Points = append(p.Points, sim.SweepPoint{Index: j, Values: p.Design.Points[j], Params: params, Result: res})
 	}
 	return p, nil
 }
@@ -489,35 +381,6 @@ func LoadSweepFile(path string) (*SweepPart, error) {
 	return p, nil
 }
 
-// PartialFileSchema returns the schema named at the start of a partial-
-// result file ({"schema": ...}), PartialSchema or SweepPartialSchema, so
-// that a reader can pick the loader. It reads only the first field, so it
-// also names the schema of a truncated file; it returns an error wrapping
-// ErrCorrupt if the file does not start with a schema.
-func PartialFileSchema(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	dec := json.NewDecoder(io.LimitReader(f, 4096))
-	bad := func() (string, error) {
-		return "", fmt.Errorf("%s: sim: %w: does not start with {\"schema\": ...}", path, ErrCorrupt)
-	}
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return bad()
-	}
-	if t, err := dec.Token(); err != nil || t != "schema" {
-		return bad()
-	}
-	t, err := dec.Token()
-	s, ok := t.(string)
-	if err != nil || !ok {
-		return bad()
-	}
-	return s, nil
-}
-
 // MergeSweepResults combines parts of one sweep, given in any order, into
 // the whole sweep: the points of all parts in index order, each exactly as
 // the single-process sweep computes it. It refuses (ErrIncompatible) parts
@@ -527,28 +390,10 @@ func PartialFileSchema(path string) (string, error) {
 // the merged part with the points present and an error wrapping
 // ErrMissing that lists the missing points.
 func MergeSweepResults(parts ...*SweepPart) (*SweepPart, error) {
-	if len(parts) == 0 {
-		return nil, errors.New("sim: merge: no parts")
-	}
-	ref := parts[0]
-	refHash, err := SweepDesignHash(ref)
-	if err != nil {
+	if err := checkParts(parts, (*SweepPart).name, SweepDesignHash, sameSweep, "sweep designs"); err != nil {
 		return nil, err
 	}
-	for i, p := range parts[1:] {
-		i++
-		a, b := ref.name(0), p.name(i)
-		if err := sameSweep(ref, p, a, b); err != nil {
-			return nil, fmt.Errorf("sim: merge: %w", err)
-		}
-		h, err := SweepDesignHash(p)
-		if err != nil {
-			return nil, err
-		}
-		if h != refHash {
-			return nil, fmt.Errorf("sim: merge: %w: sweep designs differ (hash %.12s in %s, %.12s in %s)", ErrIncompatible, refHash, a, h, b)
-		}
-	}
+	ref := parts[0]
 	n := len(ref.Design.Points)
 	owner := make([]int, n)
 	for j := range owner {
@@ -556,12 +401,12 @@ func MergeSweepResults(parts ...*SweepPart) (*SweepPart, error) {
 	}
 	out := &SweepPart{Base: ref.Base, Spec: ref.Spec, Design: ref.Design, Seed: ref.Seed, Replications: ref.Replications,
 		BlockSize: ref.BlockSize, Lo: 0, Hi: n, ModelVersion: ref.ModelVersion}
-	byIndex := make([]*SweepPoint, n)
+	byIndex := make([]*sim.SweepPoint, n)
 	for i, p := range parts {
 		for k := range p.Points {
 			pt := &p.Points[k]
 			if o := owner[pt.Index]; o >= 0 {
-				return nil, fmt.Errorf("sim: merge: %w: design point %d is in both %s and %s (the same shard twice, or shards of different counts?)",
+				return nil, fmt.Errorf("results: merge: %w: design point %d is in both %s and %s (the same shard twice, or shards of different counts?)",
 					ErrIncompatible, pt.Index, parts[o].name(o), p.name(i))
 			}
 			owner[pt.Index] = i
@@ -577,7 +422,7 @@ func MergeSweepResults(parts ...*SweepPart) (*SweepPart, error) {
 		out.Points = append(out.Points, *pt)
 	}
 	if len(missing) > 0 {
-		return out, missingPoints{fmt.Sprintf("sim: merge: missing design points: %d of %d design points are not in any file: %s", len(missing), n, listInts(missing))}
+		return out, missingPoints{fmt.Sprintf("results: merge: missing design points: %d of %d design points are not in any file: %s", len(missing), n, listInts(missing))}
 	}
 	return out, nil
 }
@@ -649,7 +494,7 @@ func describeSpec(sp SweepSpec) string {
 	}
 	d := strings.Join(ps, " ")
 	if sp.LHS > 0 {
-		d = fmt.Sprintf("--lhs %d %s", sp.LHS, d)
+		d = fmt.Sprintf("Latin hypercube of %d points over %s", sp.LHS, d)
 	}
 	return d
 }

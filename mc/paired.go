@@ -1,12 +1,12 @@
-package sim
+package mc
 
 import (
 	"context"
 	"fmt"
 	"math"
-	"math/big"
-	"math/bits"
 	"math/rand/v2"
+
+	"github.com/backchannel-sim/backchannel/metrics"
 )
 
 // paired runs several variants of a model on common random numbers.
@@ -62,76 +62,14 @@ func RunPaired[O any, S Summary[[]O, S]](ctx context.Context, cfg RunConfig, new
 	}, newSummary)
 }
 
-// int128 is a signed 128-bit integer hi·2⁶⁴ + lo for exact sums.
-type int128 struct {
-	hi int64
-	lo uint64
-}
-
-func (a *int128) add(x int64) {
-	var c uint64
-	a.lo, c = bits.Add64(a.lo, uint64(x), 0)
-	a.hi += x>>63 + int64(c)
-}
-
-// addSq adds x².
-func (a *int128) addSq(x int64) {
-	ux := uint64(x)
-	if x < 0 {
-		ux = -ux
-	}
-	hi, lo := bits.Mul64(ux, ux)
-	var c uint64
-	a.lo, c = bits.Add64(a.lo, lo, 0)
-	a.hi += int64(hi + c)
-}
-
-func (a *int128) merge(b int128) {
-	var c uint64
-	a.lo, c = bits.Add64(a.lo, b.lo, 0)
-	a.hi += b.hi + int64(c)
-}
-
-func (a int128) big() *big.Int {
-	z := new(big.Int).SetInt64(a.hi)
-	z.Lsh(z, 64)
-	return z.Add(z, new(big.Int).SetUint64(a.lo))
-}
-
-// moments holds exact sums of n values and their squares.
-type moments struct{ s, s2 int128 }
-
-func (m *moments) add(x int64) { m.s.add(x); m.s2.addSq(x) }
-
-func (m *moments) merge(o moments) { m.s.merge(o.s); m.s2.merge(o.s2) }
-
-// meanVar returns the mean and the unbiased sample variance of n values
-// from the exact sums, rounding only once each:
-//
-//	mean = S/n,  var = (n·S₂ − S²) / (n(n−1)).
-func (m moments) meanVar(n int64) (mean, variance float64) {
-	if n == 0 {
-		return math.NaN(), math.NaN()
-	}
-	bn := big.NewInt(n)
-	s := m.s.big()
-	mean, _ = new(big.Rat).SetFrac(s, bn).Float64()
-	if n < 2 {
-		return mean, math.NaN()
-	}
-	num := new(big.Int).Mul(bn, m.s2.big())
-	num.Sub(num, new(big.Int).Mul(s, s))
-	variance, _ = new(big.Rat).SetFrac(num, new(big.Int).Mul(bn, big.NewInt(n-1))).Float64()
-	return mean, variance
-}
-
 // PairedDiff is a Summary of paired outcomes ([]O, one per variant) that
 // compares every variant with variant 0. Metric maps an outcome to a
 // fixed-point integer (for example rounds to agreement, or a payoff in
-// units of 1/Scale); all sums are exact 128-bit integer sums, so merges
-// are exact and the summary is bit-identical across workers, shards and
-// batches. Sums are exact while |Metric| < 2⁶² and the number of
-// replications times the largest square stays below 2¹²⁷.
+// units of 1/Scale); every variant's values and every paired difference
+// go into a metrics.Moments, whose sums are exact, so merges are exact and
+// the summary is bit-identical across workers, shards and batches. Values
+// and differences are exact while |Metric| < 2⁵² (they are converted to
+// float64).
 type PairedDiff[O any] struct {
 	// Metric maps an outcome to the compared quantity, in units of
 	// 1/Scale.
@@ -141,33 +79,33 @@ type PairedDiff[O any] struct {
 
 	k int
 	n int64
-	x []moments // per variant
-	d []moments // variant v minus variant 0; d[0] unused
+	x []metrics.Moments // per variant
+	d []metrics.Moments // variant v minus variant 0; d[0] unused
 }
 
 // NewPairedDiff returns an empty PairedDiff for the given number of
 // variants (at least two).
 func NewPairedDiff[O any](variants int, metric func(O) int64, scale float64) *PairedDiff[O] {
 	if variants < 2 {
-		panic(fmt.Sprintf("sim: NewPairedDiff: %d variants, want ≥ 2", variants))
+		panic(fmt.Sprintf("mc: NewPairedDiff: %d variants, want ≥ 2", variants))
 	}
 	return &PairedDiff[O]{Metric: metric, Scale: scale, k: variants,
-		x: make([]moments, variants), d: make([]moments, variants)}
+		x: make([]metrics.Moments, variants), d: make([]metrics.Moments, variants)}
 }
 
 // Add folds in the outcomes of one replication. It panics if len(o) is
 // not the number of variants.
 func (p *PairedDiff[O]) Add(rep uint64, o []O) {
 	if len(o) != p.k {
-		panic(fmt.Sprintf("sim: PairedDiff.Add: replication %d has %d outcomes, want %d", rep, len(o), p.k))
+		panic(fmt.Sprintf("mc: PairedDiff.Add: replication %d has %d outcomes, want %d", rep, len(o), p.k))
 	}
 	p.n++
 	x0 := p.Metric(o[0])
-	p.x[0].add(x0)
+	p.x[0].Add(float64(x0)) // finite: an int64 converted
 	for v := 1; v < p.k; v++ {
 		xv := p.Metric(o[v])
-		p.x[v].add(xv)
-		p.d[v].add(xv - x0)
+		p.x[v].Add(float64(xv))
+		p.d[v].Add(float64(xv - x0))
 	}
 }
 
@@ -175,12 +113,12 @@ func (p *PairedDiff[O]) Add(rep uint64, o []O) {
 // numbers of variants or scales.
 func (p *PairedDiff[O]) Merge(q *PairedDiff[O]) error {
 	if p.k != q.k || p.Scale != q.Scale {
-		return fmt.Errorf("sim: PairedDiff.Merge: %d variants at scale %v with %d at scale %v", p.k, p.Scale, q.k, q.Scale)
+		return fmt.Errorf("mc: PairedDiff.Merge: %d variants at scale %v with %d at scale %v", p.k, p.Scale, q.k, q.Scale)
 	}
 	p.n += q.n
 	for v := range p.k {
-		p.x[v].merge(q.x[v])
-		p.d[v].merge(q.d[v])
+		p.x[v].Merge(&q.x[v])
+		p.d[v].Merge(&q.d[v])
 	}
 	return nil
 }
@@ -204,8 +142,7 @@ func (p *PairedDiff[O]) scale() float64 {
 
 // Mean returns the mean of variant v's metric, divided by Scale.
 func (p *PairedDiff[O]) Mean(v int) float64 {
-	m, _ := p.x[v].meanVar(p.n)
-	return m / p.scale()
+	return p.x[v].Mean() / p.scale()
 }
 
 // PairedEstimate compares variant Variant with variant 0 over N paired
@@ -235,12 +172,12 @@ type PairedEstimate struct {
 // variant 0. Standard errors are NaN with fewer than two replications.
 func (p *PairedDiff[O]) Diff(v int) PairedEstimate {
 	if v < 1 || v >= p.k {
-		panic(fmt.Sprintf("sim: PairedDiff.Diff(%d): want 1 ≤ v < %d", v, p.k))
+		panic(fmt.Sprintf("mc: PairedDiff.Diff(%d): want 1 ≤ v < %d", v, p.k))
 	}
 	sc := p.scale()
-	m0, v0 := p.x[0].meanVar(p.n)
-	mv, vv := p.x[v].meanVar(p.n)
-	md, vd := p.d[v].meanVar(p.n)
+	m0, v0 := p.x[0].Mean(), p.x[0].Variance()
+	mv, vv := p.x[v].Mean(), p.x[v].Variance()
+	md, vd := p.d[v].Mean(), p.d[v].Variance()
 	n := float64(p.n)
 	e := PairedEstimate{
 		Variant:    v,

@@ -1,10 +1,9 @@
-package sim
+package mc
 
 import (
 	"context"
 	"errors"
 	"math"
-	"math/big"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -12,47 +11,6 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 )
-
-func TestInt128(t *testing.T) {
-	t.Parallel()
-	// Within the documented bounds (|x| < 2⁶², sum of squares < 2¹²⁷),
-	// with carries in both directions.
-	xs := []int64{0, 1, -1, 1<<62 - 1, -(1<<62 - 1), 1<<62 - 1, -12345678901234, 3 << 60, -(1 << 62) + 1}
-	var s, s2 int128
-	ws, ws2 := new(big.Int), new(big.Int)
-	var half int128
-	for i, x := range xs {
-		s.add(x)
-		s2.addSq(x)
-		bx := big.NewInt(x)
-		ws.Add(ws, bx)
-		ws2.Add(ws2, new(big.Int).Mul(bx, bx))
-		if i == 3 {
-			half = s
-		}
-	}
-	if s.big().Cmp(ws) != 0 || s2.big().Cmp(ws2) != 0 {
-		t.Errorf("sums: got %v, %v; want %v, %v", s.big(), s2.big(), ws, ws2)
-	}
-	var ext int128
-	wext := new(big.Int)
-	for _, x := range []int64{math.MinInt64, math.MinInt64, math.MaxInt64, -1, math.MinInt64} {
-		ext.add(x)
-		wext.Add(wext, big.NewInt(x))
-	}
-	if ext.big().Cmp(wext) != 0 {
-		t.Errorf("extreme sum: got %v, want %v", ext.big(), wext)
-	}
-	// Merging the two halves gives the whole.
-	var rest int128
-	for _, x := range xs[4:] {
-		rest.add(x)
-	}
-	half.merge(rest)
-	if half != s {
-		t.Errorf("merged halves %v, want %v", half.big(), s.big())
-	}
-}
 
 // biasedWalk moves up with probability Up, drawing one uniform per step,
 // so walks with different Up on the same numbers are strongly correlated.

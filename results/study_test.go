@@ -1,4 +1,4 @@
-package sim
+package results
 
 import (
 	"bytes"
@@ -12,18 +12,21 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/backchannel-sim/backchannel/mc"
+	"github.com/backchannel-sim/backchannel/sim"
 )
 
 // smallStudy is a fast two-arm study with trajectories.
-func partStudy(horizon int) *Study {
-	sc := DefaultScenario()
+func partStudy(horizon int) *sim.Study {
+	sc := sim.DefaultScenario()
 	sc.Horizon = horizon
-	return PolicyStudy(sc, []Policy{FrontOnly{}, Reliance{P: 0.5}})
+	return sim.PolicyStudy(sc, []sim.Policy{sim.FrontOnly{}, sim.Reliance{P: 0.5}})
 }
 
-func partReport(t *testing.T, s *Study, res *StudyResult) []byte {
+func partReport(t *testing.T, s *sim.Study, res *sim.StudyResult) []byte {
 	t.Helper()
-	rep, err := NewReport(s, res, 0.95)
+	rep, err := sim.NewReport(s, res, 0.95)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +63,7 @@ func TestShardRangesCoverOnce(t *testing.T) {
 		for n := 1; n <= 25; n++ {
 			next := uint64(0)
 			for i := range n {
-				start, count := ShardRange(i, n, total)
+				start, count := mc.ShardRange(i, n, total)
 				if start != next || count < 0 {
 					t.Fatalf("total %d, %d shards: shard %d starts at %d (count %d), want %d", total, n, i, start, count, next)
 				}
@@ -76,16 +79,16 @@ func TestShardRangesCoverOnce(t *testing.T) {
 func TestSaveLoadRoundTrip(t *testing.T) {
 	t.Parallel()
 	s := partStudy(30)
-	res, err := RunStudy(context.Background(), s, RunConfig{Seed: 4, Start: 10, Replications: 50, BlockSize: 8})
+	res, err := sim.RunStudy(context.Background(), s, mc.RunConfig{Seed: 4, Start: 10, Replications: 50, BlockSize: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &StudyPart{Study: s, Result: res, Run: RepRange{0, 100}, Shard: 1, Shards: 3}
+	p := &StudyPart{Study: s, Result: res, Run: mc.RepRange{Lo: 0, Hi: 100}, Shard: 1, Shards: 3}
 	q := saveLoad(t, p)
 	if !q.Result.Summary.Equal(res.Summary) {
 		t.Error("summary differs after save and load")
 	}
-	if q.Run != p.Run || q.Shard != 1 || q.Shards != 3 || q.ModelVersion != ModelVersion ||
+	if q.Run != p.Run || q.Shard != 1 || q.Shards != 3 || q.ModelVersion != sim.ModelVersion ||
 		q.Result.Start != 10 || q.Result.Replications != 50 || q.Result.Done != 50 || q.Result.BlockSize != 8 || q.Result.Seed != 4 {
 		t.Errorf("metadata differs: %+v %+v", q, q.Result)
 	}
@@ -101,16 +104,16 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 
 // shards runs the study's [0, total) as n shards and returns them saved
 // and loaded.
-func shards(t *testing.T, s *Study, seed uint64, total, n, block int) []*StudyPart {
+func shards(t *testing.T, s *sim.Study, seed uint64, total, n, block int) []*StudyPart {
 	t.Helper()
 	var parts []*StudyPart
 	for i := range n {
-		start, count := ShardRange(i, n, total)
-		res, err := RunStudy(context.Background(), s, RunConfig{Seed: seed, Start: start, Replications: count, BlockSize: block, Workers: 1 + i%2})
+		start, count := mc.ShardRange(i, n, total)
+		res, err := sim.RunStudy(context.Background(), s, mc.RunConfig{Seed: seed, Start: start, Replications: count, BlockSize: block, Workers: 1 + i%2})
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := saveLoad(t, &StudyPart{Study: s, Result: res, Run: RepRange{0, uint64(total)}, Shard: i, Shards: n})
+		p := saveLoad(t, &StudyPart{Study: s, Result: res, Run: mc.RepRange{Lo: 0, Hi: uint64(total)}, Shard: i, Shards: n})
 		p.Source = fmt.Sprintf("shard-%d", i)
 		parts = append(parts, p)
 	}
@@ -120,7 +123,7 @@ func shards(t *testing.T, s *Study, seed uint64, total, n, block int) []*StudyPa
 func TestMergeShardsInAnyOrderEqualsWholeRun(t *testing.T) {
 	t.Parallel()
 	s := partStudy(40)
-	whole, err := RunStudy(context.Background(), s, RunConfig{Seed: 9, Replications: 90, BlockSize: 8})
+	whole, err := sim.RunStudy(context.Background(), s, mc.RunConfig{Seed: 9, Replications: 90, BlockSize: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +136,7 @@ func TestMergeShardsInAnyOrderEqualsWholeRun(t *testing.T) {
 			t.Fatalf("order %v: %v", order, err)
 		}
 		if !m.Result.Summary.Equal(whole.Summary) || m.Result.Done != 90 || m.Result.Partial ||
-			len(m.Result.Covered) != 1 || m.Result.Covered[0] != (RepRange{0, 90}) {
+			len(m.Result.Covered) != 1 || m.Result.Covered[0] != (mc.RepRange{Lo: 0, Hi: 90}) {
 			t.Errorf("order %v: merged result differs from the whole run", order)
 		}
 		if got := partReport(t, m.Study, m.Result); !bytes.Equal(got, want) {
@@ -146,7 +149,7 @@ func TestMergeRefusals(t *testing.T) {
 	t.Parallel()
 	s := partStudy(30)
 	parts := shards(t, s, 5, 60, 3, 8)
-	other := func(mut func(*Study), seed uint64, total, block int) *StudyPart {
+	other := func(mut func(*sim.Study), seed uint64, total, block int) *StudyPart {
 		s2 := partStudy(30)
 		if mut != nil {
 			mut(s2)
@@ -161,17 +164,17 @@ func TestMergeRefusals(t *testing.T) {
 		is    error
 		want  string
 	}{
-		{"model version", []*StudyPart{parts[0], &version, parts[2]}, ErrIncompatible, "model versions differ: " + ModelVersion + " in shard-0, 0.9.0 in shard-1"},
+		{"model version", []*StudyPart{parts[0], &version, parts[2]}, ErrIncompatible, "model versions differ: " + sim.ModelVersion + " in shard-0, 0.9.0 in shard-1"},
 		{"seed", []*StudyPart{parts[0], other(nil, 6, 60, 8), parts[2]}, ErrIncompatible, "seeds differ: 5 in shard-0, 6 in shard-1"},
 		{"block size", []*StudyPart{parts[0], other(nil, 5, 60, 4), parts[2]}, ErrIncompatible, "block sizes differ: 8 in shard-0, 4 in shard-1"},
 		{"run", []*StudyPart{parts[0], other(nil, 5, 61, 8), parts[2]}, ErrIncompatible, "runs differ"},
-		{"policy", []*StudyPart{parts[0], other(func(s *Study) { s.Arms[1].Policy = BackOnly{} }, 5, 60, 8), parts[2]}, ErrIncompatible, "policies differ: arm 1 is reliance=0.5 in shard-0, back-only in shard-1"},
-		{"scenario", []*StudyPart{parts[0], other(func(s *Study) {
+		{"policy", []*StudyPart{parts[0], other(func(s *sim.Study) { s.Arms[1].Policy = sim.BackOnly{} }, 5, 60, 8), parts[2]}, ErrIncompatible, "policies differ: arm 1 is reliance=0.5 in shard-0, back-only in shard-1"},
+		{"scenario", []*StudyPart{parts[0], other(func(s *sim.Study) {
 			sc := s.Arms[1].Scenario.Clone()
 			sc.Leaks.Insiders = 9
 			s.Arms[1].Scenario = sc
 		}, 5, 60, 8), parts[2]}, ErrIncompatible, "scenarios of arm 1 (reliance=0.5) differ"},
-		{"trajectories", []*StudyPart{parts[0], other(func(s *Study) { s.Trajectories = false }, 5, 60, 8), parts[2]}, ErrIncompatible, "trajectories"},
+		{"trajectories", []*StudyPart{parts[0], other(func(s *sim.Study) { s.Trajectories = false }, 5, 60, 8), parts[2]}, ErrIncompatible, "trajectories"},
 		{"overlap", []*StudyPart{parts[0], parts[1], parts[1], parts[2]}, ErrIncompatible, "ranges overlap: [20,40) in shard-1 and [20,40) in shard-1"},
 		{"missing middle", []*StudyPart{parts[2], parts[0]}, ErrMissing, "20 of 60 replications of the run [0,60) are not covered: [20,40)"},
 		{"missing ends", []*StudyPart{parts[1]}, ErrMissing, "[0,20) [40,60)"},
@@ -189,7 +192,7 @@ func TestMergeRefusals(t *testing.T) {
 func TestLoadRejectsCorruptFiles(t *testing.T) {
 	t.Parallel()
 	s := partStudy(20)
-	res, err := RunStudy(context.Background(), s, RunConfig{Seed: 2, Replications: 20, BlockSize: 8})
+	res, err := sim.RunStudy(context.Background(), s, mc.RunConfig{Seed: 2, Replications: 20, BlockSize: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,8 +241,8 @@ func TestLoadRejectsCorruptFiles(t *testing.T) {
 func TestCheckpointResumeEqualsUninterrupted(t *testing.T) {
 	t.Parallel()
 	s := partStudy(40)
-	cfg := RunConfig{Seed: 12, Replications: 200, BlockSize: 8, Workers: 2}
-	whole, err := RunStudy(context.Background(), s, cfg)
+	cfg := mc.RunConfig{Seed: 12, Replications: 200, BlockSize: 8, Workers: 2}
+	whole, err := sim.RunStudy(context.Background(), s, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,19 +310,19 @@ func TestCheckpointResumeEqualsUninterrupted(t *testing.T) {
 
 func TestAddRangeAndGaps(t *testing.T) {
 	t.Parallel()
-	var cs []RepRange
-	for _, r := range []RepRange{{10, 20}, {30, 40}, {0, 5}, {20, 25}, {5, 10}, {25, 30}} {
+	var cs []mc.RepRange
+	for _, r := range []mc.RepRange{{Lo: 10, Hi: 20}, {Lo: 30, Hi: 40}, {Lo: 0, Hi: 5}, {Lo: 20, Hi: 25}, {Lo: 5, Hi: 10}, {Lo: 25, Hi: 30}} {
 		cs = addRange(cs, r)
 	}
-	if len(cs) != 1 || cs[0] != (RepRange{0, 40}) {
+	if len(cs) != 1 || cs[0] != (mc.RepRange{Lo: 0, Hi: 40}) {
 		t.Errorf("addRange: %v", cs)
 	}
-	got := Gaps(RepRange{0, 100}, []RepRange{{10, 20}, {30, 40}, {90, 120}})
-	want := []RepRange{{0, 10}, {20, 30}, {40, 90}}
+	got := mc.Gaps(mc.RepRange{Lo: 0, Hi: 100}, []mc.RepRange{{Lo: 10, Hi: 20}, {Lo: 30, Hi: 40}, {Lo: 90, Hi: 120}})
+	want := []mc.RepRange{{Lo: 0, Hi: 10}, {Lo: 20, Hi: 30}, {Lo: 40, Hi: 90}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("Gaps = %v, want %v", got, want)
 	}
-	if g := Gaps(RepRange{5, 5}, nil); len(g) != 0 {
+	if g := mc.Gaps(mc.RepRange{Lo: 5, Hi: 5}, nil); len(g) != 0 {
 		t.Errorf("empty run has gaps %v", g)
 	}
 }

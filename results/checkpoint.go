@@ -1,27 +1,18 @@
-package sim
+package results
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"time"
-)
 
-// RunStudySequential runs the study s in batches until stop.HalfWidth of
-// its summary reaches stop.Target, or cfg.Replications (the cap) are done:
-// RunSequential with the study's replicators and summaries. As with
-// RunStudy, the result does not depend on cfg.Workers, and a cancelled run
-// returns the finished replications with an error wrapping ctx.Err().
-func RunStudySequential(ctx context.Context, s *Study, cfg RunConfig, stop Sequential[*StudySummary]) (*SequentialResult[RepOutcome, *StudySummary], error) {
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	return RunSequential(ctx, cfg, stop,
-		func() (Replicator[RepOutcome], error) { return s.newReplicator(cfg.KeepOutcomes) },
-		s.NewStudySummary)
-}
+	"github.com/backchannel-sim/backchannel/mc"
+	"github.com/backchannel-sim/backchannel/sim"
+)
 
 // DefaultCheckpointInterval is the time between checkpoint saves when
 // neither Checkpoint.EveryBlocks nor Checkpoint.Interval is set.
@@ -40,7 +31,7 @@ type Checkpoint struct {
 	// DefaultCheckpointInterval.
 	Interval time.Duration
 	// Run, Shard and Shards are recorded in the file (see StudyPart).
-	Run           RepRange
+	Run           mc.RepRange
 	Shard, Shards int
 	// OnSave, if not nil, is called after every save with the number of
 	// replications the file holds.
@@ -63,24 +54,24 @@ type Checkpoint struct {
 // part (complete unless the run was cancelled or failed), the number of
 // replications loaded from the checkpoint, and any error; on cancellation
 // the part is the saved partial result and the error wraps ctx.Err().
-func RunStudyCheckpointed(ctx context.Context, s *Study, cfg RunConfig, cp Checkpoint) (*StudyPart, int, error) {
+func RunStudyCheckpointed(ctx context.Context, s *sim.Study, cfg mc.RunConfig, cp Checkpoint) (*StudyPart, int, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, 0, err
 	}
 	if cfg.KeepOutcomes {
-		return nil, 0, errors.New("sim: checkpointed runs do not keep outcomes")
+		return nil, 0, errors.New("results: checkpointed runs do not keep outcomes")
 	}
 	if err := s.Validate(); err != nil {
 		return nil, 0, err
 	}
-	bs := cfg.blockSize()
-	part := &StudyPart{Study: s, Run: cp.Run, Shard: cp.Shard, Shards: cp.Shards, ModelVersion: ModelVersion, Source: cp.Path,
-		Result: &StudyResult{Seed: cfg.Seed, Start: cfg.Start, Replications: cfg.Replications, BlockSize: bs, Summary: s.NewStudySummary()}}
+	bs := blockSize(cfg)
+	part := &StudyPart{Study: s, Run: cp.Run, Shard: cp.Shard, Shards: cp.Shards, ModelVersion: sim.ModelVersion, Source: cp.Path,
+		Result: &sim.StudyResult{Seed: cfg.Seed, Start: cfg.Start, Replications: cfg.Replications, BlockSize: bs, Summary: s.NewStudySummary()}}
 	resumed := 0
 	switch old, err := LoadStudyFile(cp.Path); {
 	case err == nil:
 		if err := sameRun(part, old); err != nil {
-			return nil, 0, fmt.Errorf("sim: checkpoint %s: %w", cp.Path, err)
+			return nil, 0, fmt.Errorf("results: checkpoint %s: %w", cp.Path, err)
 		}
 		part.Result = old.Result
 		resumed = old.Result.Done
@@ -89,11 +80,11 @@ func RunStudyCheckpointed(ctx context.Context, s *Study, cfg RunConfig, cp Check
 		return nil, 0, err
 	}
 	res := part.Result
-	whole := RepRange{res.Start, res.End()}
+	whole := mc.RepRange{Lo: res.Start, Hi: res.End()}
 	save := func() error {
-		res.Partial = len(Gaps(whole, res.Covered)) > 0
+		res.Partial = len(mc.Gaps(whole, res.Covered)) > 0
 		if err := SaveStudyFile(cp.Path, part); err != nil {
-			return fmt.Errorf("sim: save checkpoint: %w", err)
+			return fmt.Errorf("results: save checkpoint: %w", err)
 		}
 		if cp.OnSave != nil {
 			cp.OnSave(res.Done)
@@ -104,18 +95,18 @@ func RunStudyCheckpointed(ctx context.Context, s *Study, cfg RunConfig, cp Check
 	if interval <= 0 && cp.EveryBlocks <= 0 {
 		interval = DefaultCheckpointInterval
 	}
-	seg := uint64(4*max(cfg.workers(), 1)) * uint64(bs)
+	seg := uint64(4*max(workers(cfg), 1)) * uint64(bs)
 	lastSave, blocks := time.Now(), 0
 	worked := false
-	for _, gap := range Gaps(whole, res.Covered) {
+	for _, gap := range mc.Gaps(whole, res.Covered) {
 		for at := gap.Lo; at < gap.Hi; {
 			end := min(gap.Hi, (at/seg+1)*seg)
 			before := res.Done
-			scfg := RunConfig{Seed: cfg.Seed, Start: at, Replications: int(end - at), Workers: cfg.Workers, BlockSize: bs}
+			scfg := mc.RunConfig{Seed: cfg.Seed, Start: at, Replications: int(end - at), Workers: cfg.Workers, BlockSize: bs}
 			if cfg.Progress != nil {
 				scfg.Progress = func(done, _ int) { cfg.Progress(before+done, cfg.Replications) }
 			}
-			r, err := RunStudy(ctx, s, scfg)
+			r, err := sim.RunStudy(ctx, s, scfg)
 			if r == nil {
 				return part, resumed, err
 			}
@@ -128,7 +119,7 @@ func RunStudyCheckpointed(ctx context.Context, s *Study, cfg RunConfig, cp Check
 			}
 			res.Done += r.Done
 			res.Failures = append(res.Failures, r.Failures...)
-			slices.SortFunc(res.Failures, func(x, y Failure) int { return cmpU(x.Rep, y.Rep) })
+			slices.SortFunc(res.Failures, func(x, y mc.Failure) int { return cmp.Compare(x.Rep, y.Rep) })
 			if err != nil {
 				if serr := save(); serr != nil {
 					return part, resumed, errors.Join(err, serr)
@@ -160,8 +151,8 @@ func sameRun(p, old *StudyPart) error {
 	a, b := p.Result, old.Result
 	what := ""
 	switch {
-	case old.ModelVersion != ModelVersion:
-		what = fmt.Sprintf("model version %s, this program %s", old.ModelVersion, ModelVersion)
+	case old.ModelVersion != sim.ModelVersion:
+		what = fmt.Sprintf("model version %s, this program %s", old.ModelVersion, sim.ModelVersion)
 	case a.Seed != b.Seed:
 		what = fmt.Sprintf("seed %d, this run %d", b.Seed, a.Seed)
 	case a.BlockSize != b.BlockSize:
@@ -173,30 +164,33 @@ func sameRun(p, old *StudyPart) error {
 	}
 	if what == "" {
 		if err := sameStudy(old.Study, p.Study, "the checkpoint", "this run"); err != nil {
-			return fmt.Errorf("written by a different run (delete it or rerun with its flags): %w", err)
+			return fmt.Errorf("written by a different run: %w", err)
 		}
 		h1, err := StudyHash(p.Study)
 		if err != nil {
 			return err
 		}
-		h2, _ := StudyHash(old.Study)
+		h2, err := StudyHash(old.Study)
+		if err != nil {
+			return err
+		}
 		if h1 != h2 {
 			what = "a different study (hash)"
 		}
 	}
 	if what != "" {
-		return fmt.Errorf("%w: written by a different run: %s; delete it or rerun with its flags", ErrIncompatible, what)
+		return fmt.Errorf("%w: written by a different run: %s", ErrIncompatible, what)
 	}
 	return nil
 }
 
 // addRange inserts c into the sorted, disjoint, non-adjacent ranges cs,
 // coalescing neighbours. c must not overlap any range of cs.
-func addRange(cs []RepRange, c RepRange) []RepRange {
+func addRange(cs []mc.RepRange, c mc.RepRange) []mc.RepRange {
 	if c.Lo >= c.Hi {
 		return cs
 	}
-	i, _ := slices.BinarySearchFunc(cs, c.Lo, func(r RepRange, lo uint64) int { return cmpU(r.Lo, lo) })
+	i, _ := slices.BinarySearchFunc(cs, c.Lo, func(r mc.RepRange, lo uint64) int { return cmp.Compare(r.Lo, lo) })
 	cs = slices.Insert(cs, i, c)
 	if i+1 < len(cs) && cs[i].Hi == cs[i+1].Lo {
 		cs[i].Hi = cs[i+1].Hi
@@ -207,4 +201,29 @@ func addRange(cs []RepRange, c RepRange) []RepRange {
 		cs = slices.Delete(cs, i, i+1)
 	}
 	return cs
+}
+
+// blockSize returns the block size cfg runs with.
+func blockSize(cfg mc.RunConfig) int {
+	if cfg.BlockSize == 0 {
+		return mc.DefaultBlockSize
+	}
+	return cfg.BlockSize
+}
+
+// workers returns the number of workers cfg runs with.
+func workers(cfg mc.RunConfig) int {
+	if cfg.Workers == 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return cfg.Workers
+}
+
+// numBlocks returns the number of blocks of size b that [start, start+n)
+// meets.
+func numBlocks(start uint64, n, b int) uint64 {
+	if n == 0 {
+		return 0
+	}
+	return (start+uint64(n)-1)/uint64(b) - start/uint64(b) + 1
 }

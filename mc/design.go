@@ -1,4 +1,4 @@
-package sim
+package mc
 
 import (
 	"context"
@@ -37,17 +37,17 @@ type Param[P any] struct {
 // validateParams returns every problem of params, or nil.
 func validateParams[P any](params []Param[P]) error {
 	if len(params) == 0 {
-		return errors.New("sim: design has no parameters")
+		return errors.New("mc: design has no parameters")
 	}
 	var errs []error
 	for i, p := range params {
 		switch {
 		case p.Set == nil:
-			errs = append(errs, fmt.Errorf("sim: param %d (%q): Set is nil", i, p.Name))
+			errs = append(errs, fmt.Errorf("mc: param %d (%q): Set is nil", i, p.Name))
 		case math.IsNaN(p.Lo) || math.IsInf(p.Lo, 0) || math.IsNaN(p.Hi) || math.IsInf(p.Hi, 0) || p.Lo > p.Hi:
-			errs = append(errs, fmt.Errorf("sim: param %d (%q): [Lo, Hi] = [%v, %v], want finite Lo ≤ Hi", i, p.Name, p.Lo, p.Hi))
+			errs = append(errs, fmt.Errorf("mc: param %d (%q): [Lo, Hi] = [%v, %v], want finite Lo ≤ Hi", i, p.Name, p.Lo, p.Hi))
 		case p.Integer && (p.Lo != math.Round(p.Lo) || p.Hi != math.Round(p.Hi)):
-			errs = append(errs, fmt.Errorf("sim: param %d (%q): integer parameter with bounds [%v, %v]", i, p.Name, p.Lo, p.Hi))
+			errs = append(errs, fmt.Errorf("mc: param %d (%q): integer parameter with bounds [%v, %v]", i, p.Name, p.Lo, p.Hi))
 		}
 	}
 	return errors.Join(errs...)
@@ -78,14 +78,14 @@ func Grid[P any](params []Param[P], levels []int) (*Design[P], error) {
 		return nil, err
 	}
 	if len(levels) != len(params) {
-		return nil, fmt.Errorf("sim: Grid: %d level counts for %d parameters", len(levels), len(params))
+		return nil, fmt.Errorf("mc: Grid: %d level counts for %d parameters", len(levels), len(params))
 	}
 	values := make([][]float64, len(params))
 	var errs []error
 	for i, p := range params {
 		l := levels[i]
 		if l < 1 {
-			errs = append(errs, fmt.Errorf("sim: Grid: param %q: %d levels, want ≥ 1", p.Name, l))
+			errs = append(errs, fmt.Errorf("mc: Grid: param %q: %d levels, want ≥ 1", p.Name, l))
 			continue
 		}
 		if l == 1 {
@@ -95,7 +95,7 @@ func Grid[P any](params []Param[P], levels []int) (*Design[P], error) {
 		for k := range l {
 			v := p.round(p.Lo + (p.Hi-p.Lo)*float64(k)/float64(l-1))
 			if k > 0 && v == values[i][k-1] {
-				errs = append(errs, fmt.Errorf("sim: Grid: param %q: %d levels repeat values in [%v, %v]", p.Name, l, p.Lo, p.Hi))
+				errs = append(errs, fmt.Errorf("mc: Grid: param %q: %d levels repeat values in [%v, %v]", p.Name, l, p.Lo, p.Hi))
 				break
 			}
 			values[i] = append(values[i], v)
@@ -125,10 +125,10 @@ func LatinHypercube[P any](n int, params []Param[P], rng *rand.Rand) (*Design[P]
 		return nil, err
 	}
 	if n < 1 {
-		return nil, fmt.Errorf("sim: LatinHypercube: n = %d, want ≥ 1", n)
+		return nil, fmt.Errorf("mc: LatinHypercube: n = %d, want ≥ 1", n)
 	}
 	if rng == nil {
-		return nil, errors.New("sim: LatinHypercube: nil rng")
+		return nil, errors.New("mc: LatinHypercube: nil rng")
 	}
 	bounds := make([]r1.Interval, len(params))
 	for i, p := range params {
@@ -155,7 +155,7 @@ func (d *Design[P]) Apply(j int, base P) (P, error) {
 	var errs []error
 	for i, par := range d.Params {
 		if err := par.Set(&p, d.Points[j][i]); err != nil {
-			errs = append(errs, fmt.Errorf("sim: design point %d: %s = %v: %w", j, par.Name, d.Points[j][i], err))
+			errs = append(errs, fmt.Errorf("mc: design point %d: %s = %v: %w", j, par.Name, d.Points[j][i], err))
 		}
 	}
 	return p, errors.Join(errs...)
@@ -173,43 +173,64 @@ type PointResult[P any, O any, S Summary[O, S]] struct {
 	Result *RunResult[O, S]
 }
 
-// RunDesign runs cfg's replications at every point of d in order, each
-// point in parallel as in Run. Point j runs with the parameter set
-// d.Apply(j, base), its own replicators newReplicator(params) and its own
-// master seed StreamSeed(cfg.Seed, j), so adding points to a design does
-// not change the results of the others. cfg.Progress, if set, counts
-// replications over the whole design.
+// RunDesign runs cfg's replications at the points [lo, hi) of d in
+// order (0 and len(d.Points) for the whole design), each point in
+// parallel as in Run. Point j runs with the parameter set d.Apply(j,
+// base), its own replicators newReplicator(params) and its own master seed
+// StreamSeed(cfg.Seed, j), so the points of a shard [lo, hi) equal those
+// of the whole design, and adding points to a design does not change the
+// results of the others. cfg.Progress, if set, counts replications over
+// the points run.
 //
 // If ctx is cancelled, RunDesign returns the finished points and the
 // partial one, with an error wrapping ctx.Err(). An error from Apply or
-// newReplicator stops the design and is returned with the points so far.
-func RunDesign[P, O any, S Summary[O, S]](ctx context.Context, cfg RunConfig, d *Design[P], base P, newReplicator func(P) (Replicator[O], error), newSummary func() S) ([]PointResult[P, O, S], error) {
+// newReplicator stops the design and is returned, naming the point, with
+// the points so far.
+func RunDesign[P, O any, S Summary[O, S]](ctx context.Context, cfg RunConfig, d *Design[P], lo, hi int, base P, newReplicator func(P) (Replicator[O], error), newSummary func() S) ([]PointResult[P, O, S], error) {
+	if lo < 0 || hi < lo || hi > len(d.Points) {
+		return nil, fmt.Errorf("mc: RunDesign: points [%d,%d) outside the design's %d", lo, hi, len(d.Points))
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	out := make([]PointResult[P, O, S], 0, len(d.Points))
+	out := make([]PointResult[P, O, S], 0, hi-lo)
 	progress := cfg.Progress
-	total := cfg.Replications * len(d.Points)
-	for j, pt := range d.Points {
+	total := cfg.Replications * (hi - lo)
+	for j := lo; j < hi; j++ {
 		if err := ctx.Err(); err != nil {
-			return out, fmt.Errorf("sim: design stopped before point %d of %d: %w", j, len(d.Points), err)
+			return out, fmt.Errorf("mc: design stopped before point %d of %d: %w", j, len(d.Points), err)
 		}
 		params, err := d.Apply(j, base)
 		if err != nil {
 			return out, err
 		}
+		// The first replicator is built here so that a point the model
+		// rejects is reported as such, not as an engine failure.
+		first, err := newReplicator(params)
+		if err != nil {
+			return out, fmt.Errorf("mc: design point %d: %w", j, err)
+		}
 		pcfg := cfg
 		pcfg.Seed = StreamSeed(cfg.Seed, uint64(j))
 		if progress != nil {
-			off := j * cfg.Replications
+			off := (j - lo) * cfg.Replications
 			pcfg.Progress = func(done, _ int) { progress(off+done, total) }
 		}
-		res, err := Run(ctx, pcfg, func() (Replicator[O], error) { return newReplicator(params) }, newSummary)
-		if res != nil {
-			out = append(out, PointResult[P, O, S]{Index: j, Values: pt, Params: params, Result: res})
-		}
+		e, err := newEngine(pcfg.workers(), numBlocks(pcfg.Start, pcfg.Replications, pcfg.blockSize()), func() (Replicator[O], error) {
+			if r := first; r != nil {
+				first = nil
+				return r, nil
+			}
+			return newReplicator(params)
+		}, newSummary)
 		if err != nil {
-			return out, fmt.Errorf("sim: design point %d: %w", j, err)
+			return out, fmt.Errorf("mc: design point %d: %w", j, err)
+		}
+		res := newRunResult[O](pcfg, newSummary)
+		err = e.run(ctx, pcfg, res, 0, pcfg.Replications)
+		out = append(out, PointResult[P, O, S]{Index: j, Values: d.Points[j], Params: params, Result: res})
+		if err != nil {
+			return out, fmt.Errorf("mc: design point %d: %w", j, err)
 		}
 	}
 	return out, nil

@@ -1,0 +1,228 @@
+package results
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+type rangeWire struct {
+	Lo uint64 `json:"lo"`
+	Hi uint64 `json:"hi"`
+}
+
+type shardWire struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+}
+
+// envelope is the file: the schema, the SHA-256 of the body's bytes as
+// written, and the body.
+type envelope struct {
+	Schema string          `json:"schema"`
+	SHA256 string          `json:"sha256"`
+	Body   json.RawMessage `json:"body"`
+}
+
+// openEnvelope checks a file's envelope: strict JSON, the expected schema
+// and the body's SHA-256; it returns the body.
+func openEnvelope(data []byte, schema string) ([]byte, error) {
+	var env envelope
+	if err := strictJSON(data, &env); err != nil {
+		if len(data) == 0 {
+			return nil, errors.New("empty file")
+		}
+		return nil, fmt.Errorf("not a complete %s file (truncated?): %w", schema, err)
+	}
+	if env.Schema != schema {
+		return nil, fmt.Errorf("schema %q, want %q", env.Schema, schema)
+	}
+	sum := sha256.Sum256(env.Body)
+	if got := hex.EncodeToString(sum[:]); got != env.SHA256 {
+		return nil, fmt.Errorf("checksum mismatch: body has SHA-256 %s, file says %s", got, env.SHA256)
+	}
+	return env.Body, nil
+}
+
+// strictJSON decodes exactly one JSON value from data into v, refusing
+// unknown fields and trailing data.
+func strictJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after the JSON value")
+	}
+	return nil
+}
+
+// saveFile encodes with save and writes the bytes to path atomically.
+func saveFile(path string, save func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := save(&buf); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes())
+}
+
+// loadFile opens path and decodes it with load; errors name the file.
+func loadFile[T any](path string, load func(io.Reader) (T, error)) (T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	v, err := load(f)
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	fail := func(err error) error {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync() // not supported everywhere; the rename is done
+		d.Close()
+	}
+	return nil
+}
+
+// PartialFileSchema returns the schema named at the start of a partial-
+// result file ({"schema": ...}), PartialSchema or SweepPartialSchema, so
+// that a reader can pick the loader. It reads only the first field, so it
+// also names the schema of a truncated file; it returns an error wrapping
+// ErrCorrupt if the file does not start with a schema.
+func PartialFileSchema(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(io.LimitReader(f, 4096))
+	bad := func() (string, error) {
+		return "", fmt.Errorf("%s: results: %w: does not start with {\"schema\": ...}", path, ErrCorrupt)
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return bad()
+	}
+	if t, err := dec.Token(); err != nil || t != "schema" {
+		return bad()
+	}
+	t, err := dec.Token()
+	s, ok := t.(string)
+	if err != nil || !ok {
+		return bad()
+	}
+	return s, nil
+}
+
+// writeEnvelope writes body in its envelope, {"schema", "sha256", "body"}
+// followed by a newline, where sha256 is the SHA-256 of the body's bytes.
+func writeEnvelope(w io.Writer, schema string, body []byte) error {
+	sum := sha256.Sum256(body)
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "{\"schema\":%q,\"sha256\":%q,\"body\":", schema, hex.EncodeToString(sum[:]))
+	buf.Write(body)
+	buf.WriteString("}\n")
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// readPart reads all of r and decodes it with decode; a decoding error is
+// returned wrapping ErrCorrupt.
+func readPart[T any](r io.Reader, decode func([]byte) (T, error)) (T, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	p, err := decode(data)
+	if err != nil {
+		return p, fmt.Errorf("results: %w: %w", ErrCorrupt, err)
+	}
+	return p, nil
+}
+
+// checkParts is the common preamble of the merges: at least one part, and
+// every part compatible with the first (same reports how two parts
+// differ) and of the same hash.
+func checkParts[P any](parts []P, name func(P, int) string, hash func(P) (string, error), same func(ref, p P, a, b string) error, what string) error {
+	if len(parts) == 0 {
+		return errors.New("results: merge: no parts")
+	}
+	ref := parts[0]
+	refHash, err := hash(ref)
+	if err != nil {
+		return err
+	}
+	for i, p := range parts[1:] {
+		i++
+		a, b := name(ref, 0), name(p, i)
+		if err := same(ref, p, a, b); err != nil {
+			return fmt.Errorf("results: merge: %w", err)
+		}
+		h, err := hash(p)
+		if err != nil {
+			return err
+		}
+		if h != refHash {
+			return fmt.Errorf("results: merge: %w: %s differ (hash %.12s in %s, %.12s in %s)", ErrIncompatible, what, refHash, a, h, b)
+		}
+	}
+	return nil
+}
+
+// partName is the name of part i in errors: its source, or "part i".
+func partName(source string, i int) string {
+	if source != "" {
+		return source
+	}
+	return fmt.Sprintf("part %d", i)
+}
+
+// decodeEnvelope checks the envelope of data (see openEnvelope) and
+// decodes its body strictly into v.
+func decodeEnvelope(data []byte, schema string, v any) error {
+	body, err := openEnvelope(data, schema)
+	if err != nil {
+		return err
+	}
+	return strictJSON(body, v)
+}
