@@ -74,20 +74,7 @@ type exploreFlags struct {
 }
 
 func (c *cli) exploreCmd(args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprint(c.stdout, exploreUsage+exploreRangesText())
-			return nil
-		}
-		return usagef("explore: give a method: sobol, morris or prim")
-	}
-	method := args[0]
-	switch method {
-	case "sobol", "morris", "prim":
-	default:
-		return usagef("explore: method %q: want sobol, morris or prim", method)
-	}
-	fs := c.newFlagSet("explore "+method, exploreUsage+exploreRangesText())
+	fs := c.newFlagSet("explore", exploreUsage+exploreRangesText())
 	var f exploreFlags
 	fs.StringVar(&f.scenario, "scenario", "", "base scenario `FILE` (default: the default scenario)")
 	fs.IntVar(&f.horizon, "horizon", 0, "override the scenario's horizon: `H` rounds")
@@ -120,12 +107,23 @@ func (c *cli) exploreCmd(args []string) error {
 	fs.StringVar(&o.save, "save", "", "write the finished points to `FILE` (backchannel.explore-partial/v1)")
 	fs.StringVar(&f.checkpoint, "checkpoint", "", "save finished points to `FILE` as they finish and resume from it if it exists")
 	fs.IntVar(&f.cpPoints, "checkpoint-points", 64, "with --checkpoint, save after every `K` points")
-	pos, err := parseArgs(fs, args[1:])
+	// The method may come before or after the flags (the Slurm array
+	// script puts --shard auto --save FILE first).
+	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("explore %s: unexpected argument %q", method, pos[0])
+	if len(pos) == 0 {
+		return usagef("explore: give a method: sobol, morris or prim")
+	}
+	method := pos[0]
+	switch method {
+	case "sobol", "morris", "prim":
+	default:
+		return usagef("explore: method %q: want sobol, morris or prim", method)
+	}
+	if len(pos) > 1 {
+		return usagef("explore %s: unexpected argument %q", method, pos[1])
 	}
 	if err := f.check(method); err != nil {
 		return err
@@ -464,6 +462,17 @@ func (c *cli) exploreAnalyse(f *exploreFlags, method string, part *explorerun.Pa
 			}
 		}
 	}
+	var target explorerun.Target
+	if method == "prim" {
+		t, err := explorerun.ParseTarget(f.target)
+		if err != nil {
+			return usageError{err}
+		}
+		if _, err := part.Output(t.Output); err != nil {
+			return usageError{err}
+		}
+		target = t
+	}
 	dir := f.out
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -539,10 +548,7 @@ func (c *cli) exploreAnalyse(f *exploreFlags, method string, part *explorerun.Pa
 			}
 		}
 	case "prim":
-		t, err := explorerun.ParseTarget(f.target)
-		if err != nil {
-			return usageError{err}
-		}
+		t := target
 		boxes, hits, err := part.Prim(t, explore.PrimOptions{MinMass: f.minMass, MaxPValue: f.maxP}, f.boxes)
 		if err != nil {
 			return usageError{err}
