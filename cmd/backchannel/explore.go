@@ -462,6 +462,10 @@ func (c *cli) exploreAnalyse(f *exploreFlags, method string, part *explorerun.Pa
 			}
 		}
 	}
+	switch {
+	case method == "sobol" && m.Saltelli == nil, method == "morris" && m.Morris == nil:
+		return usagef("explore %s: %s holds a %s design; Sobol indices need a sobol design and elementary effects a morris one (prim works on any)", method, f.from, m.Spec.Method)
+	}
 	var target explorerun.Target
 	if method == "prim" {
 		t, err := explorerun.ParseTarget(f.target)

@@ -115,6 +115,7 @@ func TestExploreMethodsAndErrors(t *testing.T) {
 		{"shard without save", []string{"explore", "sobol", "--shard", "0/2"}, 2, "--shard needs --save"},
 		{"from missing", []string{"explore", "sobol", "--from", filepath.Join(dir, "nope.json")}, 2, "nope.json"},
 		{"sobol from lhs", []string{"explore", "sobol", "--from", filepath.Join(dir, "p")}, 2, "need a sobol design"},
+		{"morris from lhs", []string{"explore", "morris", "--from", filepath.Join(dir, "p")}, 2, "holds a lhs design"},
 	}
 	for _, tc := range cases {
 		// Sequential: later cases read the directories of earlier ones.
@@ -130,6 +131,10 @@ func TestExploreMethodsAndErrors(t *testing.T) {
 		if !strings.Contains(got, tc.want) {
 			t.Errorf("%s: output lacks %q:\n%s", tc.name, tc.want, got)
 		}
+	}
+	if _, err := os.Stat("explore-out"); err == nil { // the default --out, relative to the package directory
+
+		t.Error("a failing run wrote the default output directory explore-out")
 	}
 }
 
