@@ -35,7 +35,7 @@ replications of --policy and of --baseline on common random numbers
 Parameters: --param FIELD=LO:HI (repeatable; scenario field paths as in
 "sweep"); default: the documented exploration ranges (listed below).
 
-Outputs, per point and policy (internal/explorerun, docs/OUTPUTS.md):
+Outputs, per point and policy (defined in internal/explorerun):
   p_breakthrough         share of replications with a ratified breakthrough within --within rounds (260)
   p_repeated_impasse     share with ≥ 2 impasse events by the horizon (breakdowns + leaks + failed ratifications)
   time_to_breakthrough   restricted mean E[min(T, W)] in rounds: a replication without a breakthrough within W counts W

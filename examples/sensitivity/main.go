@@ -12,7 +12,7 @@
 //     Sobol indices with bootstrap intervals for P(ratified breakthrough
 //     within 260 rounds), P(repeated impasse by the horizon), the restricted
 //     mean time to breakthrough and the paired gain of the back channel;
-//  2. a Latin hypercube of --lhs points (same replications) and PRIM boxes
+//  2. a Latin hypercube of --lhs points (--prim-reps replications) and PRIM boxes
 //     for "a back channel first beats front-only by at least 0.1 in
 //     P(breakthrough within 260 rounds)" (breakthrough_gain >= 0.1, paired
 //     per point) and "back channels trap" (p_repeated_impasse > 0.5 under
@@ -20,7 +20,7 @@
 //
 // Usage:
 //
-//	go run ./examples/sensitivity [--n 256] [--lhs 1024] [--reps 16] [--seed 2026] [--out ./sensitivity-out] [--workers 0] [--quick]
+//	go run ./examples/sensitivity [--n 256] [--reps 16] [--lhs 512] [--prim-reps 64] [--seed 2026] [--out ./sensitivity-out] [--workers 0] [--quick]
 //
 // It prints the indices and the boxes and writes to --out: sobol/ and prim/,
 // each with points.json (the exact results, loadable by "backchannel
@@ -80,8 +80,9 @@ type designSpec struct {
 
 type options struct {
 	studykit.Options
-	n, lhs, resamples int
-	quick             bool
+	n, lhs, primReps int
+	resamples        int
+	quick            bool
 }
 
 func parseFlags(args []string, w io.Writer) (options, error) {
@@ -90,7 +91,8 @@ func parseFlags(args []string, w io.Writer) (options, error) {
 	fs.SetOutput(w)
 	o.Register(fs, "sensitivity", 16, 2026, "replications per design point and policy")
 	fs.IntVar(&o.n, "n", 256, "base samples of the Saltelli design (a power of two)")
-	fs.IntVar(&o.lhs, "lhs", 1024, "points of the Latin hypercube for PRIM")
+	fs.IntVar(&o.lhs, "lhs", 512, "points of the Latin hypercube for PRIM")
+	fs.IntVar(&o.primReps, "prim-reps", 64, "replications per PRIM point and policy (the cases of interest threshold point means)")
 	fs.IntVar(&o.resamples, "resamples", 1000, "bootstrap resamples of the Sobol indices")
 	fs.BoolVar(&o.quick, "quick", false, "smoke test: 4 base samples, 48 PRIM points, 2 replications, 100 resamples")
 	if err := fs.Parse(args); err != nil {
@@ -100,11 +102,13 @@ func parseFlags(args []string, w io.Writer) (options, error) {
 		return o, err
 	}
 	if o.quick {
-		o.n, o.lhs, o.Reps, o.resamples = 4, 48, 2, 100
+		o.n, o.lhs, o.Reps, o.primReps, o.resamples = 4, 48, 2, 2, 100
 	}
 	switch {
 	case o.n < 2:
 		return o, fmt.Errorf("--n %d: want ≥ 2", o.n)
+	case o.primReps < 1:
+		return o, fmt.Errorf("--prim-reps %d: want ≥ 1", o.primReps)
 	case o.lhs < 10:
 		return o, fmt.Errorf("--lhs %d: want ≥ 10", o.lhs)
 	case o.resamples < 10:
@@ -173,7 +177,7 @@ func run(args []string, stdout io.Writer) error {
 
 	// 2. PRIM on a Latin hypercube.
 	lhs := base
-	lhs.Method, lhs.N = explorerun.MethodLHS, o.lhs
+	lhs.Method, lhs.N, lhs.Reps = explorerun.MethodLHS, o.lhs, o.primReps
 	pp, el, err := runDesign(ctx, lhs, o.Workers)
 	if err != nil {
 		return err
@@ -203,7 +207,7 @@ func run(args []string, stdout io.Writer) error {
 	if err := explorerun.PlotPrim(pdir, runs); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nPRIM boxes on a Latin hypercube of %d points (in %.1fs); MaxPValue 0.05, min mass 0.05, up to 3 boxes:\n", pp.Model.Len(), el.Seconds())
+	fmt.Fprintf(w, "\nPRIM boxes on a Latin hypercube of %d points × %d replications (in %.1fs); max p-value 0.05, min mass 0.05, up to 3 boxes:\n", pp.Model.Len(), o.primReps, el.Seconds())
 	explorerun.PrimTable(w, pp.Model.Design.Space, runs)
 	if err := os.WriteFile(filepath.Join(o.Out, "table.txt"), table.Bytes(), 0o644); err != nil {
 		return err

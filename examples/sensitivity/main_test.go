@@ -33,7 +33,7 @@ func TestSmoke(t *testing.T) {
 
 // TestFlags rejects bad arguments without running anything.
 func TestFlags(t *testing.T) {
-	for _, args := range [][]string{{"--reps", "0"}, {"--n", "1"}, {"--lhs", "5"}, {"--resamples", "2"}, {"extra"}} {
+	for _, args := range [][]string{{"--reps", "0"}, {"--n", "1"}, {"--lhs", "5"}, {"--resamples", "2"}, {"--prim-reps", "0"}, {"extra"}} {
 		if err := run(args, &bytes.Buffer{}); err == nil {
 			t.Errorf("run(%q) succeeded, want an error", args)
 		}
