@@ -68,6 +68,7 @@ type exploreFlags struct {
 	boxes        int
 	minMass      float64
 	maxP         float64
+	minDensity   float64
 	from         string
 	checkpoint   string
 	cpPoints     int
@@ -94,6 +95,7 @@ func (c *cli) exploreCmd(args []string) error {
 	fs.StringVar(&f.target, "target", "p_repeated_impasse>0.5", "prim: cases of interest `OUTPUT>X` (also >=, <, <=)")
 	fs.IntVar(&f.boxes, "boxes", 3, "prim: at most `K` boxes (covering)")
 	fs.Float64Var(&f.minMass, "min-mass", 0.05, "prim: smallest box mass (share of points)")
+	fs.Float64Var(&f.minDensity, "min-density", 0, "prim: select the box of largest coverage with density ≥ `D` (0: the last box of the peeling)")
 	fs.Float64Var(&f.maxP, "max-pvalue", 0.05, "prim: drop restrictions with a quasi-p-value above `P` (0 keeps all)")
 	fs.StringVar(&f.from, "from", "", "analyse a saved design: `PATH` a points.json, a merged file or an output directory")
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines `W` (0: all CPUs); results do not depend on it")
@@ -189,6 +191,9 @@ func (f *exploreFlags) check(method string) error {
 	}
 	if !(f.minMass > 0 && f.minMass < 1) {
 		errs = append(errs, fmt.Sprintf("--min-mass = %g: must be in (0, 1)", f.minMass))
+	}
+	if !(f.minDensity >= 0 && f.minDensity <= 1) {
+		errs = append(errs, fmt.Sprintf("--min-density = %g: must be in [0, 1]", f.minDensity))
 	}
 	if !(f.maxP >= 0 && f.maxP <= 1) {
 		errs = append(errs, fmt.Sprintf("--max-pvalue = %g: must be in [0, 1]", f.maxP))
@@ -553,7 +558,7 @@ func (c *cli) exploreAnalyse(f *exploreFlags, method string, part *explorerun.Pa
 		}
 	case "prim":
 		t := target
-		boxes, hits, err := part.Prim(t, explore.PrimOptions{MinMass: f.minMass, MaxPValue: f.maxP}, f.boxes)
+		boxes, hits, err := part.Prim(t, explore.PrimOptions{MinMass: f.minMass, MaxPValue: f.maxP, MinDensity: f.minDensity}, f.boxes)
 		if err != nil {
 			return usageError{err}
 		}
