@@ -37,6 +37,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -47,6 +48,7 @@ import (
 	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/explore"
 	"github.com/backchannel-sim/backchannel/internal/explorerun"
+	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -215,6 +217,10 @@ func run(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(w, "\nPRIM boxes on a Latin hypercube of %d points × %d replications (in %.1fs); density ≥ 0.85 chosen, restrictions with p > 0.05 dropped, up to 2 boxes:\n", pp.Model.Len(), o.primReps, el.Seconds())
 	explorerun.PrimTable(w, pp.Model.Design.Space, runs)
+	fmt.Fprintf(w, "\nDirections on the Latin hypercube: mean of each output over the points in the lower and upper half of each parameter's range (± SE of the difference):\n")
+	if err := writeHalves(w, pdir, pp); err != nil {
+		return err
+	}
 	if err := os.WriteFile(filepath.Join(o.Out, "table.txt"), table.Bytes(), 0o644); err != nil {
 		return err
 	}
@@ -249,6 +255,59 @@ func writeAll(dir string, p *explorerun.Part) error {
 		return err
 	}
 	return p.WriteOutputs(dir)
+}
+
+// writeHalves writes halves.csv (output, param, low_mean, high_mean,
+// diff, diff_se, n_low, n_high) and a table: for each output and parameter
+// the mean of the point means over the design points whose value lies in
+// the lower or upper half of the parameter's range, with the standard error
+// of the difference (Welch, the points being independent). Sobol indices
+// say how much a parameter matters; this says in which direction.
+func writeHalves(w io.Writer, dir string, p *explorerun.Part) error {
+	f, err := os.Create(filepath.Join(dir, "halves.csv"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fmt.Fprintln(f, "output,param,low_mean,high_mean,diff,diff_se,n_low,n_high")
+	space := p.Model.Design.Space
+	fmt.Fprintf(w, "    %-34s", "parameter (low → high half)")
+	outs := []string{"p_breakthrough", "p_repeated_impasse", "time_to_breakthrough", "breakthrough_gain"}
+	for _, o := range outs {
+		fmt.Fprintf(w, " %-24s", o)
+	}
+	fmt.Fprintln(w)
+	lines := make([]string, len(space))
+	for _, name := range outs {
+		rep, err := p.Output(name)
+		if err != nil {
+			return err
+		}
+		for i, prm := range space {
+			mid := (prm.Lo + prm.Hi) / 2
+			var lo, hi metrics.Moments
+			for k, v := range p.Model.Values {
+				m := &lo
+				if v[i] > mid {
+					m = &hi
+				}
+				if err := m.Add(rep.Mean[k]); err != nil {
+					return err
+				}
+			}
+			se := math.Sqrt(lo.Variance()/float64(lo.N()) + hi.Variance()/float64(hi.N()))
+			fmt.Fprintf(f, "%s,%s,%.6g,%.6g,%.6g,%.6g,%d,%d\n", name, prm.Name, lo.Mean(), hi.Mean(), hi.Mean()-lo.Mean(), se, lo.N(), hi.N())
+			prec := 3
+			if name == "time_to_breakthrough" {
+				prec = 0
+			}
+			lines[i] += fmt.Sprintf(" %-24s", fmt.Sprintf("%.*f → %.*f (±%.*f)", prec, lo.Mean(), prec, hi.Mean(), prec, se))
+		}
+	}
+	for i, prm := range space {
+		fmt.Fprintf(w, "    %-34s%s\n", prm.Name, lines[i])
+	}
+	return nil
 }
 
 func writeSobolTable(w io.Writer, p *explorerun.Part, res []explorerun.SobolResult) {
