@@ -1,6 +1,7 @@
 package explorerun
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -162,14 +163,30 @@ func (p *Part) Prim(t Target, opt explore.PrimOptions, boxes int) ([]*explore.Pr
 // CSV writing.
 
 func writeCSV(dir, name string, head []string, rows [][]string) error {
+	return streamCSV(dir, name, head, func(emit func([]string)) {
+		for _, r := range rows {
+			emit(r)
+		}
+	})
+}
+
+// streamCSV writes a CSV file row by row, through a buffer, without
+// holding the rows in memory.
+func streamCSV(dir, name string, head []string, rows func(emit func([]string))) error {
 	f, err := os.Create(filepath.Join(dir, name))
 	if err != nil {
 		return err
 	}
-	w := csv.NewWriter(f)
+	bw := bufio.NewWriterSize(f, 1<<16)
+	w := csv.NewWriter(bw)
 	w.Write(head)
-	w.WriteAll(rows)
+	rows(func(r []string) { w.Write(r) })
+	w.Flush()
 	if err := w.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		f.Close()
 		return err
 	}
@@ -181,20 +198,21 @@ func g(x float64) string { return strconv.FormatFloat(x, 'g', 10, 64) }
 // WriteDesign writes design.csv: one row per point and parameter (point,
 // param, unit, value), the tidy form of the design.
 func (p *Part) WriteDesign(dir string) error {
-	var rows [][]string
 	d := p.Model.Design
-	for j := range p.Model.Values {
-		for i, prm := range d.Space {
-			rows = append(rows, []string{strconv.Itoa(j), prm.Name, g(d.Unit[j][i]), g(p.Model.Values[j][i])})
+	return streamCSV(dir, "design.csv", []string{"point", "param", "unit", "value"}, func(emit func([]string)) {
+		row := make([]string, 4)
+		for j := range p.Model.Values {
+			for i, prm := range d.Space {
+				row[0], row[1], row[2], row[3] = strconv.Itoa(j), prm.Name, g(d.Unit[j][i]), g(p.Model.Values[j][i])
+				emit(row)
+			}
 		}
-	}
-	return writeCSV(dir, "design.csv", []string{"point", "param", "unit", "value"}, rows)
+	})
 }
 
 // WriteOutputs writes outputs.csv: one row per point and output (point,
 // output, mean, variance, reps).
 func (p *Part) WriteOutputs(dir string) error {
-	var rows [][]string
 	names := p.Model.OutputNames()
 	reps := make([]explore.Replicated, len(names))
 	for i, n := range names {
@@ -204,12 +222,15 @@ func (p *Part) WriteOutputs(dir string) error {
 		}
 		reps[i] = r
 	}
-	for k, pt := range p.Points {
-		for i, n := range names {
-			rows = append(rows, []string{strconv.Itoa(pt.Index), n, g(reps[i].Mean[k]), g(reps[i].Var[k]), strconv.Itoa(reps[i].R)})
+	return streamCSV(dir, "outputs.csv", []string{"point", "output", "mean", "variance", "reps"}, func(emit func([]string)) {
+		row := make([]string, 5)
+		for k, pt := range p.Points {
+			for i, n := range names {
+				row[0], row[1], row[2], row[3], row[4] = strconv.Itoa(pt.Index), n, g(reps[i].Mean[k]), g(reps[i].Var[k]), strconv.Itoa(reps[i].R)
+				emit(row)
+			}
 		}
-	}
-	return writeCSV(dir, "outputs.csv", []string{"point", "output", "mean", "variance", "reps"}, rows)
+	})
 }
 
 // WriteSobol writes sobol.csv (output, param, index first|total, estimate,
