@@ -18,7 +18,7 @@ func TestSmoke(t *testing.T) {
 	dir, _ := smoke.Run(t, run, []string{"--quick", "--seed", "7", "--workers", "2"},
 		"Sobol indices (68 points = 4 base samples × 17", "parties.negotiator.deadline", "PRIM back_channel_helps", "PRIM back_channels_trap", "Directions on the Latin hypercube")
 	smoke.Files(t, filepath.Join(dir, "sobol"),
-		[]string{"points.json", "design.csv", "outputs.csv", "sobol.csv", "sobol_noise.csv"}, nil)
+		[]string{"points.json", "design.csv", "outputs.csv", "sobol.csv", "sobol_noise.csv"}, []string{"sobol_p_breakthrough"})
 	smoke.Files(t, filepath.Join(dir, "prim"),
 		[]string{"points.json", "design.csv", "outputs.csv", "prim_boxes.csv", "prim_limits.csv", "prim_trajectory.csv", "halves.csv"}, nil)
 	b, err := os.ReadFile(filepath.Join(dir, "sobol", "sobol.csv"))

@@ -265,3 +265,46 @@ func ExampleParseTarget() {
 	fmt.Println(t.Output, t.Op, t.Value, err)
 	// Output: p_repeated_impasse > 0.5 <nil>
 }
+
+// TestUnusedParameterHasZeroIndices explores talks.front_min_trust over
+// [0.2, 0.5] with back-then-front only: that policy goes public only once
+// trust reaches 0.5 (sim.DefaultSwitchTrust), at or above every value of
+// the precondition, so the parameter never changes a replication. On
+// common random numbers f(A_B^(i)) = f(A) exactly for it, hence S = ST =
+// 0 exactly, while a parameter that matters (initial trust) gets a
+// positive total index.
+func TestUnusedParameterHasZeroIndices(t *testing.T) {
+	t.Parallel()
+	sc := sim.DefaultScenario()
+	sc.Horizon = 120
+	sp, err := NewSpec(sc, []Range{
+		{Name: "talks.front_min_trust", Lo: 0.2, Hi: 0.5},
+		{Name: "parties.negotiator.initial_trust", Lo: 0.05, Hi: 0.5},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp.Method, sp.N, sp.Reps, sp.Seed, sp.Within = MethodSobol, 16, 4, 3, 120
+	sp.Policy, sp.Baseline = "back-then-front", ""
+	m, err := NewModel(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := runAll(t, m, 0)
+	res, err := p.Sobol([]string{"p_repeated_impasse", "time_to_breakthrough"}, 0, 0.95)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if r.Indices == nil {
+			t.Fatalf("%s: skipped: %s", r.Output, r.Skipped)
+		}
+		ix := r.Indices
+		if ix.S1[0].Value != 0 || ix.ST[0].Value != 0 {
+			t.Errorf("%s: front_min_trust S = %g, ST = %g; want exactly 0", r.Output, ix.S1[0].Value, ix.ST[0].Value)
+		}
+		if !(ix.ST[1].Value > 0) {
+			t.Errorf("%s: initial_trust ST = %g; want > 0", r.Output, ix.ST[1].Value)
+		}
+	}
+}
