@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/backchannel-sim/backchannel/examples/internal/smoke"
 )
 
@@ -16,7 +18,7 @@ import (
 func TestSmoke(t *testing.T) {
 	smoke.Formats(t)
 	dir, _ := smoke.Run(t, run, []string{"--quick", "--seed", "7", "--workers", "2"},
-		"Sobol indices (68 points = 4 base samples × 17", "parties.negotiator.deadline", "PRIM back_channel_helps", "PRIM back_channels_trap", "Directions on the Latin hypercube")
+		"Sobol indices (", "points = 4 base samples ×", "parties.negotiator.initial_trust", "PRIM back_channel_helps", "PRIM back_channels_trap", "Directions on the Latin hypercube")
 	smoke.Files(t, filepath.Join(dir, "sobol"),
 		[]string{"points.json", "design.csv", "outputs.csv", "sobol.csv", "sobol_noise.csv"}, []string{"sobol_p_breakthrough"})
 	smoke.Files(t, filepath.Join(dir, "prim"),
@@ -25,9 +27,14 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 4 outputs (some may be skipped as constant) × 15 parameters × 2 indices + a header.
-	if rows := strings.Count(string(b), "\n"); rows > 1+4*15*2 || (rows-1)%30 != 0 {
-		t.Errorf("sobol.csv has %d lines, want a header and 30 per analysed output", rows)
+	var spec designSpec
+	if err := yaml.Unmarshal(designYAML, &spec); err != nil {
+		t.Fatal(err)
+	}
+	// 4 outputs (some may be skipped as constant) × k parameters × 2 indices + a header.
+	k := len(spec.Params)
+	if rows := strings.Count(string(b), "\n"); rows > 1+4*k*2 || (rows-1)%(2*k) != 0 {
+		t.Errorf("sobol.csv has %d lines, want a header and %d per analysed output", rows, 2*k)
 	}
 }
 
