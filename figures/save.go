@@ -35,16 +35,18 @@ var (
 	_ Figure = (*plot.Plot)(nil)
 	_ Figure = (*Panels)(nil)
 	_ Figure = (*HeatMapFigure)(nil)
+	_ Figure = Outside{}
 )
 
 // Save writes p, w wide and h high, to dir/basename.png (300 dpi),
 // dir/basename.svg (fonts embedded) and dir/basename.pdf, creating dir if
-// needed. It is SaveFigure for a single plot.
+// needed. It is SaveFigure of Outside{p}: the legend, if any, is drawn to
+// the right of the axes, never on the data.
 func Save(p *plot.Plot, dir, basename string, w, h vg.Length) error {
 	if p == nil {
 		return fmt.Errorf("figures: Save %q: nil plot: %w", basename, ErrNoData)
 	}
-	return SaveFigure(p, dir, basename, w, h)
+	return SaveFigure(Outside{p}, dir, basename, w, h)
 }
 
 // SaveFigure writes f, w wide and h high, in every format of Formats to
