@@ -53,7 +53,8 @@ func armKeys(seed uint64, a sim.Arm, policy string) ([]string, error) {
 // returns the file names written:
 //
 //	incidence.csv          arm, outcome, round, events, estimate, lo, hi, level, n: the
-//	                       whole Aalen-Johansen step curve at every event time
+//	                       whole Aalen-Johansen step curve: round 0, every event
+//	                       time, and the horizon (where impasses are censored)
 //	channels.csv           arm, back_channels, count, n, share, lo, hi, level (Wilson)
 //	trajectory-bands.csv   arm, variable, round, n, mean, q10, q90 (only with trajectories)
 //
@@ -103,9 +104,26 @@ func StudyData(dir string, s *sim.Study, res *sim.StudyResult) ([]string, error)
 				if c.c == nil {
 					continue
 				}
+				// A step curve from (0, 0) through every event time to the
+				// horizon, where it is censored.
+				lvl, n := ftoa(c.c.Level), strconv.Itoa(c.c.N)
+				if err := emit(row(ser.Label, ser.Label, c.name, "0", "0", "0", "0", "0", lvl, n)...); err != nil {
+					return err
+				}
+				last := 0
 				for i, t := range c.c.T {
 					if err := emit(row(ser.Label, ser.Label, c.name, strconv.Itoa(t), strconv.Itoa(c.c.Events[i]),
-						ftoa(c.c.F[i]), ftoa(c.c.Lo[i]), ftoa(c.c.Hi[i]), ftoa(c.c.Level), strconv.Itoa(c.c.N))...); err != nil {
+						ftoa(c.c.F[i]), ftoa(c.c.Lo[i]), ftoa(c.c.Hi[i]), lvl, n)...); err != nil {
+						return err
+					}
+					last = t
+				}
+				if k := len(c.c.T); ser.Horizon > last {
+					f, lo, hi := "0", "0", "0"
+					if k > 0 {
+						f, lo, hi = ftoa(c.c.F[k-1]), ftoa(c.c.Lo[k-1]), ftoa(c.c.Hi[k-1])
+					}
+					if err := emit(row(ser.Label, ser.Label, c.name, strconv.Itoa(ser.Horizon), "0", f, lo, hi, lvl, n)...); err != nil {
 						return err
 					}
 				}
