@@ -185,7 +185,8 @@ func bandRuns(b *metrics.Bands, minCount int) [][3]plotter.XYs {
 // needed), for example one panel per policy with one series per variable
 // when the variables share a scale. Every panel has its own title and axes;
 // the legend, one row above the grid, is that of the panel with the most
-// series, so series i should mean the same in every panel. note, if not
+// series, so series i should mean the same in every panel. All panels
+// share one X and one Y range, so that they compare at a glance. note, if not
 // empty, is drawn below the legend: state there which replications the
 // bands summarise. cols < 1 means 1.
 //
@@ -210,8 +211,14 @@ func TrajectoryGrid(panels []TrajectoryPanel, cols int, note string) (*Panels, e
 	for _, p := range row {
 		lo, hi = min(lo, p.Y.Min), max(hi, p.Y.Max)
 	}
+	xmax := row[0].X.Max
+	for _, p := range row {
+		xmax = max(xmax, p.X.Max)
+	}
 	for _, p := range row {
 		p.Y.Min, p.Y.Max = lo, hi
+		p.X.Max = xmax
+		p.X.Tick.Marker = fewIntTicks{}
 	}
 	return f, nil
 }

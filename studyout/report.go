@@ -175,7 +175,7 @@ func StudyCaveats(r *sim.Report) []string {
 	c := []string{
 		fmt.Sprintf("Every interval is a %s confidence interval for the model's probability or mean given the scenario: it measures Monte Carlo error only, not uncertainty about the scenario's parameters or the model's fit to the world.", pc),
 		"Replications still undecided at the horizon are right-censored (impasse): the cumulative incidence curves and median times are Aalen-Johansen estimates that treat them as censored, and a median not reached by the horizon is reported as such, not imputed.",
-		fmt.Sprintf("Incidence bands are pointwise, not simultaneous: the curve as a whole can leave them at some round with probability above %s.", strconv.FormatFloat(100*(1-r.Confidence), 'g', -1, 64)+"%"),
+		fmt.Sprintf("Incidence bands are pointwise, not simultaneous: the curve as a whole can leave them at some round with probability above %.3g%%.", 100*(1-r.Confidence)),
 		"Trajectory bands are 10–90% quantiles across the replications still undecided at each round (a changing population), not confidence intervals.",
 		"Arms share common random numbers: replication i of every arm starts from the same generator, so paired differences are more precise than the arms' separate intervals suggest.",
 	}
