@@ -158,7 +158,7 @@ func relabelPanels(f *figures.Panels, opt Options) {
 	}
 }
 
-// Titled is a figure with a title line (10 pt) above it.
+// Titled is a figure with a title line (Liberation Sans, 11 pt) above it.
 type Titled struct {
 	Figure figures.Figure
 	Title  string
@@ -166,11 +166,8 @@ type Titled struct {
 
 // Draw draws the title at the top of c and the figure below it.
 func (t Titled) Draw(c draw.Canvas) {
-	sty := draw.TextStyle{Color: color.Black, Font: font.From(plot.DefaultFont, 10), Handler: plot.DefaultTextHandler,
-		XAlign: draw.XCenter, YAlign: draw.YTop}
-	sty.Font.Typeface = "Liberation"
-	sty.Font.Variant = "Sans"
-	sty.Font.Weight = 700
+	sty := draw.TextStyle{Color: color.Black, Font: font.From(font.Font{Typeface: "Liberation", Variant: "Sans"}, 11),
+		Handler: plot.DefaultTextHandler, XAlign: draw.XCenter, YAlign: draw.YTop}
 	c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y}, t.Title)
 	t.Figure.Draw(draw.Crop(c, 0, 0, 0, -(sty.FontExtents().Height + vg.Points(4))))
 }

@@ -25,7 +25,8 @@ Runs a study: every policy given with --policy (default: the built-in
 policies front-only, back-only, back-then-front, reliance=0.5 and parallel)
 on one scenario (default: the built-in default scenario), side by side on
 common random numbers. Prints the table (or --json) on stdout and writes
-summary.json, scenario.yaml, figures and, with --csv, outcomes.csv to --out.
+summary.json, scenario.yaml, figures, the data behind them (tidy CSV),
+report.html (self-contained) and, with --csv, outcomes.csv to --out.
 
 Sharded and resumable runs:
   --shard I/N --save FILE   run only shard I (0-based) of N, save a partial-result file

@@ -34,9 +34,10 @@ over a policy parameter (policy.reliance, policy.switch_trust).
   --lhs: a Latin hypercube of N points over the box FROM:TO of each parameter
 
 Each point runs --reps replications with its own seed stream (StreamSeed(seed,
-point)). Writes sweep.csv and figures to --out: shares of each outcome
-against the parameter (one parameter), or a heat map of the breakthrough
-probability (two parameters on a grid). Prints a table on stdout. There is
+point)). Writes sweep.csv, sweep-data.csv (tidy), report.html and figures
+to --out: shares of each outcome against the parameter (one parameter), or
+a heat map of the breakthrough probability (two parameters on a grid; none
+for a Latin hypercube or three or more parameters, as stderr says). Prints a table on stdout. There is
 no JSON summary of a sweep: sweep.csv is its data file.
 
 Sharded sweeps (shards split the design points; every point keeps its seed
