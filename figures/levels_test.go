@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 )
 
 // testGridUncertain is a 5 × 3 grid at the levels of a sweep 0:1:0.25 by
@@ -86,6 +88,26 @@ func TestEdges(t *testing.T) {
 	for i := range want {
 		if math.Abs(got[i]-want[i]) > 1e-12 {
 			t.Errorf("edges[%d] = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestWrapLabel(t *testing.T) {
+	t.Parallel()
+	// One unit per character: widths are string lengths.
+	w := func(s string) vg.Length { return vg.Length(len(s)) }
+	for _, c := range []struct {
+		text  string
+		width vg.Length
+		want  string
+	}{
+		{"short label", 20, "short label"},
+		{"aaaa bbbb cccc dddd", 10, "aaaa bbbb\ncccc dddd"},
+		{"aaaa bbbb cccc dddd eeee ffff", 10, "aaaa bbbb\ncccc dddd\neeee ffff"},
+		{"unbreakableword", 5, "unbreakableword"},
+	} {
+		if got := wrapLabel(c.text, w, c.width); got != c.want {
+			t.Errorf("wrapLabel(%q, %v) = %q, want %q", c.text, c.width, got, c.want)
 		}
 	}
 }
