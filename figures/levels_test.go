@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"testing"
@@ -109,5 +110,21 @@ func TestWrapLabel(t *testing.T) {
 		if got := wrapLabel(c.text, w, c.width); got != c.want {
 			t.Errorf("wrapLabel(%q, %v) = %q, want %q", c.text, c.width, got, c.want)
 		}
+	}
+}
+
+// TestSVGImagesFillTheirBoxes checks that every raster of an SVG figure
+// (the heat map's cells and colour bar) is stretched to its box: with the
+// SVG default, browsers letterbox it off its axes.
+func TestSVGImagesFillTheirBoxes(t *testing.T) {
+	t.Parallel()
+	f, err := HeatMap(testGridUncertain(), "x", "y", "z")
+	must(t, err)
+	var buf bytes.Buffer
+	must(t, Write(&buf, f, "svg", 8*vg.Centimeter, 6*vg.Centimeter))
+	all := bytes.Count(buf.Bytes(), []byte("<image "))
+	filled := bytes.Count(buf.Bytes(), []byte(`<image preserveAspectRatio="none" `))
+	if all != 2 || filled != all {
+		t.Errorf("%d <image> elements, %d with preserveAspectRatio=\"none\"; want 2 (map and colour bar), all stretched", all, filled)
 	}
 }

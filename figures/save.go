@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -125,6 +126,21 @@ func Write(out io.Writer, f Figure, format string, w, h vg.Length) (err error) {
 	dc = draw.Crop(draw.New(c), margin, -margin, margin, -margin)
 	if err := drawSafely(f, dc); err != nil {
 		return err
+	}
+	if format == "svg" {
+		// gonum/plot's SVG writer leaves <image> at the default
+		// preserveAspectRatio ("xMidYMid meet"), so browsers letterbox a
+		// raster (a heat map, a colour bar) whose pixel aspect differs from
+		// its box, moving it off its axes. Stretch it to its box, as the
+		// PNG and PDF writers do.
+		var buf bytes.Buffer
+		if _, err := c.WriteTo(&buf); err != nil {
+			return fmt.Errorf("figures: write %s: %w", format, err)
+		}
+		if _, err := out.Write(bytes.ReplaceAll(buf.Bytes(), []byte("<image "), []byte(`<image preserveAspectRatio="none" `))); err != nil {
+			return fmt.Errorf("figures: write %s: %w", format, err)
+		}
+		return nil
 	}
 	if _, err := c.WriteTo(out); err != nil {
 		return fmt.Errorf("figures: write %s: %w", format, err)
