@@ -40,10 +40,12 @@ func TestGolden(t *testing.T) {
 			must(t, err)
 			return p
 		}, 0, 0},
-		// The legend beside the axes, never on the data.
+		// The legend beside the axes, never on the data; a title longer
+		// than the axes spans the figure.
 		{"incidence-outside", func(t *testing.T) Figure {
 			p, err := CumulativeIncidence(testIncidence(t))
 			must(t, err)
+			p.Title.Text = "Breakthrough and collapse, three policies"
 			return Outside{p}
 		}, 0, 0},
 		// Ticks at the levels, n stated, wide intervals hatched.

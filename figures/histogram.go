@@ -121,7 +121,7 @@ func ChannelsPanels(series []HistogramSeries, cols int) (*Panels, error) {
 		p := newPlot("Back channels opened", "Share of replications")
 		p.Title.Text = fmt.Sprintf("%s (n = %d)", s.Label, s.Counts.N())
 		p.Title.TextStyle.Font.Size = legendSize
-		p.X.Tick.Marker = intTicks{}
+		p.X.Tick.Marker = fewIntTicks{}
 		p.X.Min, p.X.Max = -0.5, float64(vmax)+0.5
 		p.Y.Min = 0
 		n := s.Counts.N()

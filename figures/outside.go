@@ -28,9 +28,20 @@ func (o Outside) Draw(c draw.Canvas) {
 		return
 	}
 	gap := 3 * vg.Millimeter
-	main := draw.Crop(c, 0, -(w + gap), 0, 0)
 	bare := *p
 	bare.Legend = plot.NewLegend()
+	if title := bare.Title.Text; title != "" {
+		// The title spans the whole figure, legend strip included, so
+		// that a long title is not cut at the narrower axes. It is drawn
+		// last, over the plot's background.
+		sty := bare.Title.TextStyle
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+		top := vg.Point{X: c.Center().X, Y: c.Max.Y}
+		defer c.FillText(sty, top, title)
+		c = draw.Crop(c, 0, 0, 0, -(sty.FontExtents().Height + bare.Title.Padding))
+		bare.Title.Text = ""
+	}
+	main := draw.Crop(c, 0, -(w + gap), 0, 0)
 	// An X label wider than the axis left beside the legend would make
 	// gonum/plot shrink the data area to nothing: break it into lines.
 	avail := main.Max.X - main.Min.X - 12*vg.Millimeter
