@@ -55,15 +55,15 @@ func TestGolden(t *testing.T) {
 			return f
 		}, 0, 0},
 		{"channels-panels", func(t *testing.T) Figure {
-			f, err := ChannelsPanels(testHistograms(t), 2)
+			f, err := ChannelsPanels(testHistograms(t), 3)
 			must(t, err)
 			return f
-		}, 17 * vg.Centimeter, 11 * vg.Centimeter},
+		}, 17 * vg.Centimeter, 6 * vg.Centimeter},
 		{"trajectory-grid", func(t *testing.T) Figure {
-			f, err := TrajectoryGrid(testTrajectories(t), 2, "Replications still undecided at each round only")
+			f, err := TrajectoryGrid(testTrajectories(t), 3, "Replications still undecided at each round only")
 			must(t, err)
 			return f
-		}, 17 * vg.Centimeter, 11 * vg.Centimeter},
+		}, 17 * vg.Centimeter, 7 * vg.Centimeter},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
