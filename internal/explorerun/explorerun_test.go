@@ -266,19 +266,19 @@ func ExampleParseTarget() {
 	// Output: p_repeated_impasse > 0.5 <nil>
 }
 
-// TestUnusedParameterHasZeroIndices explores talks.front_min_trust over
-// [0.2, 0.5] with back-then-front only: that policy goes public only once
-// trust reaches 0.5 (sim.DefaultSwitchTrust), at or above every value of
-// the precondition, so the parameter never changes a replication. On
-// common random numbers f(A_B^(i)) = f(A) exactly for it, hence S = ST =
-// 0 exactly, while a parameter that matters (initial trust) gets a
-// positive total index.
+// TestUnusedParameterHasZeroIndices explores mediator.trust_boost with
+// the mediator switched off (the default): the parameter then never
+// changes a replication (MediatorParams.TrustMultiplier is 1 without a
+// mediator). On common random numbers f(A_B^(i)) = f(A) exactly for it,
+// hence S = ST = 0 exactly, while a parameter that matters (initial trust)
+// gets a positive total index.
 func TestUnusedParameterHasZeroIndices(t *testing.T) {
 	t.Parallel()
 	sc := sim.DefaultScenario()
 	sc.Horizon = 260
+	sc.Mediator.Enabled = false
 	sp, err := NewSpec(sc, []Range{
-		{Name: "talks.front_min_trust", Lo: 0.2, Hi: 0.5},
+		{Name: "mediator.trust_boost", Lo: 0, Hi: 2},
 		{Name: "parties.negotiator.initial_trust", Lo: 0.05, Hi: 0.5},
 	})
 	if err != nil {
@@ -303,7 +303,7 @@ func TestUnusedParameterHasZeroIndices(t *testing.T) {
 		analysed++
 		ix := r.Indices
 		if ix.S1[0].Value != 0 || ix.ST[0].Value != 0 {
-			t.Errorf("%s: front_min_trust S = %g, ST = %g; want exactly 0", r.Output, ix.S1[0].Value, ix.ST[0].Value)
+			t.Errorf("%s: mediator.trust_boost S = %g, ST = %g; want exactly 0", r.Output, ix.S1[0].Value, ix.ST[0].Value)
 		}
 		if !(ix.ST[1].Value > 0) {
 			t.Errorf("%s: initial_trust ST = %g; want > 0", r.Output, ix.ST[1].Value)
