@@ -357,6 +357,9 @@ func fillSummary(s *sim.Study, ss *sim.StudySummary, w []armSummaryWire) error {
 			aw.PublicVotes < 0 || aw.PublicPasses < 0 || aw.PublicPasses > aw.PublicVotes {
 			return fmt.Errorf("%s: vote counts inconsistent", where)
 		}
+		if err := consistentArm(&aw); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
 		if (aw.Trajectories != nil) != s.Trajectories {
 			return fmt.Errorf("%s: trajectories present = %v, study says %v", where, aw.Trajectories != nil, s.Trajectories)
 		}
@@ -395,6 +398,40 @@ func fillSummary(s *sim.Study, ss *sim.StudySummary, w []armSummaryWire) error {
 	return nil
 }
 
+// consistentArm checks the identities every arm summary written by a run
+// satisfies, so that an edited file (with its checksum recomputed) whose
+// numbers cannot come from a run is refused: every value accumulator
+// holds one value per replication (Split one per breakthrough), every
+// vote that passed ended in a breakthrough, and every vote that failed is
+// a failed ratification.
+func consistentArm(aw *armSummaryWire) error {
+	n := aw.Kinds[0] + aw.Kinds[1] + aw.Kinds[2]
+	for i, m := range aw.Values.All() {
+		want, of := n, "replications"
+		if i == 3 { // Split: breakthroughs only
+			want, of = aw.Kinds[sim.Breakthrough], "breakthroughs"
+		}
+		if got := int64((*m).N()); got != want {
+			return fmt.Errorf("values.%s.n = %d, want %d (the number of %s)", valueNames[i], got, want, of)
+		}
+	}
+	if p := aw.SecretPasses + aw.PublicPasses; p != aw.Kinds[sim.Breakthrough] {
+		return fmt.Errorf("%d votes passed (secret_passes + public_passes), but %d breakthroughs", p, aw.Kinds[sim.Breakthrough])
+	}
+	var failed int64
+	h := aw.Counts.FailedRatifications
+	for v := 0; v <= h.Max(); v++ {
+		failed += int64(v) * int64(h.Count(v))
+	}
+	if f := aw.SecretVotes - aw.SecretPasses + aw.PublicVotes - aw.PublicPasses; f != failed {
+		return fmt.Errorf("%d votes failed (votes − passes), but the failed ratifications add up to %d", f, failed)
+	}
+	return nil
+}
+
+// valueNames are the JSON names of sim.Values' fields, in field order.
+var valueNames = [...]string{"approval", "hawkishness", "polarisation", "split", "trust"}
+
 // MergeStudyResults combines parts of one run, given in any order, into
 // the result of the whole run (the parts' common Run), which equals that
 // of a single process running it: summaries merge exactly. It refuses
@@ -404,6 +441,11 @@ func fillSummary(s *sim.Study, ss *sim.StudySummary, w []armSummaryWire) error {
 // uncovered it returns the merged result, marked Partial, with an error
 // wrapping ErrMissing that lists the gaps.
 func MergeStudyResults(parts ...*StudyPart) (*StudyPart, error) {
+	for i, p := range parts {
+		if p == nil || p.Study == nil || p.Result == nil || p.Result.Summary == nil {
+			return nil, fmt.Errorf("results: merge: part %d is nil or has no study, result or summary", i)
+		}
+	}
 	err := checkParts(parts, (*StudyPart).name, func(p *StudyPart) (string, error) { return StudyHash(p.Study) },
 		func(ref, p *StudyPart, a, b string) error {
 			switch {

@@ -216,6 +216,9 @@ func (s *Scenario) Clone() *Scenario {
 // *FieldError), each naming the field path, the value and the allowed
 // range.
 func (s *Scenario) Validate() error {
+	if s == nil {
+		return errors.New("sim: nil scenario")
+	}
 	e := check.New("")
 	e.IntRange("horizon", s.Horizon, 1, 100000)
 	if _, err := ParsePolicy(s.Policy); err != nil {
