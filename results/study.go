@@ -98,8 +98,32 @@ type armSummaryWire struct {
 	SecretPasses int64                             `json:"secret_passes"`
 	PublicVotes  int64                             `json:"public_votes"`
 	PublicPasses int64                             `json:"public_passes"`
-	Trajectories *map[string]*metrics.Bands        `json:"trajectories,omitempty"`
+	Trajectories *map[string]*wireBands            `json:"trajectories,omitempty"`
 	Paired       *map[string]metrics.PairedTable   `json:"paired,omitempty"`
+}
+
+// maxHorizon is the largest horizon of a valid scenario (sim's Validate).
+const maxHorizon = 100000
+
+// wireBands is a trajectory band on the wire. Its shape is checked before
+// the band is allocated, so that a few edited bytes ("horizon": 2⁴⁰)
+// cannot make the loader allocate gigabytes.
+type wireBands struct{ *metrics.Bands }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (w *wireBands) UnmarshalJSON(b []byte) error {
+	var shape struct {
+		Horizon int `json:"horizon"`
+		Bins    int `json:"bins"`
+	}
+	if err := json.Unmarshal(b, &shape); err != nil {
+		return err
+	}
+	if shape.Horizon < 1 || shape.Horizon > maxHorizon || shape.Bins != sim.TrajectoryBins {
+		return fmt.Errorf("trajectory band of horizon %d with %d bins: want a horizon in [1, %d] and %d bins", shape.Horizon, shape.Bins, maxHorizon, sim.TrajectoryBins)
+	}
+	w.Bands = new(metrics.Bands)
+	return w.Bands.UnmarshalJSON(b)
 }
 
 type partialBody struct {
@@ -203,7 +227,7 @@ func encodeBody(p *StudyPart) ([]byte, error) {
 			PublicVotes: as.PublicVotes, PublicPasses: as.PublicPasses,
 		}
 		if as.Trust != nil {
-			tr := map[string]*metrics.Bands{"trust": as.Trust, "pressure": as.Pressure, "mobilisation": as.Mobilisation}
+			tr := map[string]*wireBands{"trust": {as.Trust}, "pressure": {as.Pressure}, "mobilisation": {as.Mobilisation}}
 			aw.Trajectories = &tr
 		}
 		if a > 0 {
@@ -372,12 +396,15 @@ func fillSummary(s *sim.Study, ss *sim.StudySummary, w []armSummaryWire) error {
 				return fmt.Errorf("%s: trajectories must be trust, pressure and mobilisation", where)
 			}
 			for name, b := range tr {
+				if b == nil || b.Bands == nil {
+					return fmt.Errorf("%s: trajectory %s is null", where, name)
+				}
 				lo, hi := b.Range()
 				if b.Horizon() != s.Arms[a].Scenario.Horizon || b.Bins() != sim.TrajectoryBins || lo != 0 || hi != 1 {
 					return fmt.Errorf("%s: trajectory %s has the wrong shape", where, name)
 				}
 			}
-			as.Trust, as.Pressure, as.Mobilisation = tr["trust"], tr["pressure"], tr["mobilisation"]
+			as.Trust, as.Pressure, as.Mobilisation = tr["trust"].Bands, tr["pressure"].Bands, tr["mobilisation"].Bands
 		}
 		if (aw.Paired != nil) != (a > 0) {
 			return fmt.Errorf("%s: paired tables present = %v, want %v", where, aw.Paired != nil, a > 0)
