@@ -137,7 +137,7 @@ func (f *runFlags) register(fs *flag.FlagSet, with flagSet) {
 	fs.BoolVar(&f.noFigures, "no-figures", false, "do not write figures")
 	fs.Var(&f.progress, "progress", "progress bar on stderr (default: on when stderr is a terminal)")
 	fs.BoolVar(&f.timing, "timing", false, "print the wall time on stderr")
-	fs.Float64Var(&f.maxMemGiB, "max-memory", DefaultMaxMemoryGiB, "refuse to start a run whose estimated memory exceeds `GIB` GiB")
+	fs.Float64Var(&f.maxMemGiB, "max-memory", defaultMaxMemoryGiB(), "refuse to start a run whose estimated memory exceeds `GIB` GiB (default: half the physical memory, at least 4)")
 }
 
 // check returns a usage error for out-of-range numeric flags.

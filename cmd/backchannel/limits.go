@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -27,9 +28,26 @@ const (
 	// MaxDesignPoints is the largest number of design points of a sweep
 	// (--lhs N, or the product of the grid's levels).
 	MaxDesignPoints = 1_000_000
-	// DefaultMaxMemoryGiB is the default of --max-memory.
-	DefaultMaxMemoryGiB = 4
+	// minMaxMemoryGiB is the default of --max-memory where the physical
+	// memory cannot be read, and its least default.
+	minMaxMemoryGiB = 4
 )
+
+// defaultMaxMemoryGiB is the default of --max-memory: half the physical
+// memory (Linux: MemTotal in /proc/meminfo), at least 4 GiB.
+func defaultMaxMemoryGiB() float64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return minMaxMemoryGiB
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		var kb float64
+		if n, _ := fmt.Sscanf(line, "MemTotal: %g kB", &kb); n == 1 && kb > 0 {
+			return max(minMaxMemoryGiB, math.Round(kb/2/(1<<20)))
+		}
+	}
+	return minMaxMemoryGiB
+}
 
 // reportURL is where to report an internal error.
 const reportURL = "https://github.com/backchannel-sim/backchannel/issues"
