@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/backchannel-sim/backchannel/mc"
@@ -149,5 +150,35 @@ func TestSweepIndexOutOfRange(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "index out of range") || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: got error %v, want index out of range naming the path", name, err)
 		}
+	}
+}
+
+// TestStopPollingAllocatesNothing checks that polling the stop flag keeps
+// a worker's replications at 0 allocations after warm-up. (Not parallel:
+// testing.AllocsPerRun refuses parallel tests.)
+func TestStopPollingAllocatesNothing(t *testing.T) {
+	sc := DefaultScenario()
+	sc.Horizon = 300
+	r, err := PolicyStudy(sc, []Policy{BackThenFront{Threshold: DefaultSwitchTrust}}).newReplicator(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stop atomic.Bool
+	r.(mc.Stopper).SetStop(stop.Load)
+	var pcg rand.PCG
+	rng := rand.New(&pcg)
+	rep := uint64(0)
+	run := func() {
+		pcg.Seed(rep, 7)
+		if _, err := r.Replicate(rep, rng); err != nil {
+			t.Fatal(err)
+		}
+		rep++
+	}
+	for range 20 {
+		run() // warm-up: buffers grow to their working size
+	}
+	if n := testing.AllocsPerRun(50, run); n != 0 {
+		t.Errorf("got %v allocations per replication with stop polling, want 0", n)
 	}
 }
