@@ -329,10 +329,10 @@ func (r *RunResult[O, S]) cover(c RepRange) {
 // the run goes on.
 //
 // If ctx is cancelled, each worker stops after its current replication
-// and Run returns the finished replications, Partial set and Covered
+// (or abandons it, if its Replicator is a Stopper) and Run returns the finished replications, Partial set and Covered
 // recording exactly which, together with an error wrapping ctx.Err().
-// Run returns a nil result only for an invalid configuration or when
-// newReplicator fails.
+// Run returns a nil result only for an invalid configuration, a nil
+// context or constructor, or when newReplicator fails.
 func Run[O any, S Summary[O, S]](ctx context.Context, cfg RunConfig, newReplicator func() (Replicator[O], error), newSummary func() S) (*RunResult[O, S], error) {
 	if err := checkArgs(ctx, newReplicator, newSummary); err != nil {
 		return nil, err
