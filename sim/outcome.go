@@ -140,5 +140,10 @@ type Observer interface {
 // ObserverFunc adapts a function to Observer.
 type ObserverFunc func(s *Snapshot)
 
-// Observe implements Observer.
-func (f ObserverFunc) Observe(s *Snapshot) { f(s) }
+// Observe implements Observer by calling f(s); a nil ObserverFunc (even
+// inside a non-nil Observer) observes nothing.
+func (f ObserverFunc) Observe(s *Snapshot) {
+	if f != nil {
+		f(s)
+	}
+}

@@ -712,6 +712,9 @@ func (r *Replication) snapshot() {
 // It validates the scenario; for many replications build a Replication once
 // and call Run.
 func Simulate(sc *Scenario, rng *rand.Rand, obs Observer) (Outcome, error) {
+	if rng == nil {
+		return Outcome{}, fmt.Errorf("sim: Simulate: nil generator")
+	}
 	r, err := NewReplication(sc, nil)
 	if err != nil {
 		return Outcome{}, err

@@ -2,12 +2,11 @@ package sim
 
 import (
 	"bytes"
-	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
-	"strings"
 
 	"github.com/backchannel-sim/backchannel/agents"
 	"github.com/backchannel-sim/backchannel/internal/check"
@@ -216,6 +215,9 @@ func (s *Scenario) Clone() *Scenario {
 // *FieldError), each naming the field path, the value and the allowed
 // range.
 func (s *Scenario) Validate() error {
+	if s == nil {
+		return errors.New("sim: nil scenario")
+	}
 	e := check.New("")
 	e.IntRange("horizon", s.Horizon, 1, 100000)
 	if _, err := ParsePolicy(s.Policy); err != nil {
@@ -282,32 +284,59 @@ func (s *Scenario) Validate() error {
 	return e.Err()
 }
 
-// ParseScenario decodes a scenario from YAML or JSON (JSON is YAML). Fields
-// absent from the text keep their DefaultScenario values; a spoiler listed
-// in the text starts from agents.DefaultSpoilerParams. Unknown fields are an
-// error naming each one with its path and line. The result is validated, so
-// the returned error lists every invalid value.
+// ParseScenario decodes a scenario from YAML or JSON (JSON is YAML; a text
+// starting with "{" must be valid JSON, so a trailing comma is an error).
+// Fields absent from the text keep their DefaultScenario values; a spoiler
+// listed in the text starts from agents.DefaultSpoilerParams. The text
+// must hold exactly one document, not empty (write {} for the defaults),
+// of at most MaxScenarioBytes. Aliases (*name) are expanded; merge keys
+// (<<) are refused. Unknown fields and values of the wrong type (a
+// string for a number, NaN, ±Inf, a number beyond the float64 range) are
+// errors naming the field's path, its line and, where it has one, the
+// allowed range; at most MaxScenarioErrors are listed. The result is
+// validated, so the returned error lists every invalid value.
 func ParseScenario(data []byte) (*Scenario, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	if len(data) > MaxScenarioBytes {
+		return nil, fmt.Errorf("sim: scenario: %d bytes: larger than the limit of %d bytes (%d KiB)", len(data), MaxScenarioBytes, MaxScenarioBytes>>10)
+	}
+	if err := checkJSONSyntax(data); err != nil {
 		return nil, fmt.Errorf("sim: scenario: %w", err)
+	}
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("sim: scenario: empty (no document): write {} for the default scenario")
+		}
+		return nil, fmt.Errorf("sim: scenario: %w", err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		line := extra.Line
+		if err != nil {
+			return nil, fmt.Errorf("sim: scenario: after the first document: %w", err)
+		}
+		return nil, fmt.Errorf("sim: scenario: a second YAML document (line %d): a scenario file holds exactly one; remove the \"---\" separator and what follows, or split the file", line)
 	}
 	s := DefaultScenario()
 	if len(root.Content) == 0 {
-		return s, nil // empty document: the default scenario
+		return nil, errors.New("sim: scenario: empty (no document): write {} for the default scenario")
 	}
 	doc := root.Content[0]
-	var unknown []error
-	strictKeys(doc, reflect.TypeOf(*s), "", &unknown)
-	if len(unknown) > 0 {
-		return nil, fmt.Errorf("sim: scenario:\n%w", errors.Join(unknown...))
+	for doc.Kind == yaml.AliasNode && doc.Alias != nil {
+		doc = doc.Alias
 	}
 	// Spoilers listed in the file start from the default faction.
-	if n := findKey(doc, "spoilers"); n != nil && n.Kind == yaml.SequenceNode {
+	if n := findKey(doc, "spoilers"); n != nil && n.Kind == yaml.SequenceNode && len(n.Content) <= maxSpoilersParsed {
 		s.Spoilers = make([]agents.SpoilerParams, len(n.Content))
 		for i := range s.Spoilers {
 			s.Spoilers[i] = agents.DefaultSpoilerParams()
 		}
+	}
+	kc := keyChecker{base: s, listed: map[reflect.Type]string{}}
+	kc.walk(doc, reflect.TypeOf(*s), "")
+	if len(kc.errs) > 0 {
+		return nil, fmt.Errorf("sim: scenario:\n%w", kc.err())
 	}
 	// Decode through JSON, which merges into the existing (default) values,
 	// including slice elements; the key check above made it strict.
@@ -334,60 +363,14 @@ func findKey(n *yaml.Node, key string) *yaml.Node {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
-			return n.Content[i+1]
+			v := n.Content[i+1]
+			for v.Kind == yaml.AliasNode && v.Alias != nil {
+				v = v.Alias
+			}
+			return v
 		}
 	}
 	return nil
-}
-
-// strictKeys reports every mapping key in n that has no matching json tag in
-// type t, recursively, with its path and line.
-func strictKeys(n *yaml.Node, t reflect.Type, path string, errs *[]error) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()) {
-		return
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			*errs = append(*errs, fmt.Errorf("%s (line %d): expected a mapping of fields, got %s", orRoot(path), n.Line, kindName(n)))
-			return
-		}
-		fields := map[string]reflect.Type{}
-		var names []string
-		for i := range t.NumField() {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "" || name == "-" {
-				continue
-			}
-			fields[name] = f.Type
-			names = append(names, name)
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			ft, ok := fields[k.Value]
-			p := joinPath(path, k.Value)
-			if !ok {
-				*errs = append(*errs, fmt.Errorf("%s (line %d): unknown field; known fields here: %s", p, k.Line, strings.Join(names, ", ")))
-				continue
-			}
-			strictKeys(n.Content[i+1], ft, p, errs)
-		}
-	case reflect.Slice, reflect.Array:
-		if n.Kind != yaml.SequenceNode {
-			if n.Tag == "!!null" {
-				return
-			}
-			*errs = append(*errs, fmt.Errorf("%s (line %d): expected a list, got %s", orRoot(path), n.Line, kindName(n)))
-			return
-		}
-		for i, c := range n.Content {
-			strictKeys(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i), errs)
-		}
-	}
 }
 
 func joinPath(path, key string) string {
