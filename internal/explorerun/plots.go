@@ -68,7 +68,15 @@ func PlotSobol(dir string, res []SobolResult) error {
 		p.X.Tick.Label.Rotation = math.Pi / 4
 		p.X.Tick.Label.XAlign = -0.9
 		p.X.Tick.Label.YAlign = -0.1
+		// The axis holds every interval, not only the bars.
 		p.Y.Min = math.Min(0, p.Y.Min)
+		for _, est := range [][]explore.Estimate{ix.S1, ix.ST} {
+			for _, e := range est {
+				if !math.IsNaN(e.CI.Lo) {
+					p.Y.Min, p.Y.Max = math.Min(p.Y.Min, e.CI.Lo), math.Max(p.Y.Max, e.CI.Hi)
+				}
+			}
+		}
 		p.Legend.Top = true
 		if ix.Noise != nil {
 			p.Title.Text = fmt.Sprintf("%s: noise share %.2f of V", r.Output, ix.Noise.Share)
