@@ -82,7 +82,7 @@ func TestLearnKalman(t *testing.T) {
 	}
 }
 
-// Stylized fact 6 (MODEL-NOTES.md): trust rises slowly and falls fast; the
+// Stylized fact 6 (docs/MODEL.md §1.2): trust rises slowly and falls fast; the
 // ratio of events needed is about the asymmetry λ.
 func TestAsymmetricTrustRatio(t *testing.T) {
 	t.Parallel()

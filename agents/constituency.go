@@ -100,7 +100,7 @@ type ConstituencyParams struct {
 	AttentionDecay float64 `json:"attention_decay" yaml:"attention_decay"`
 	// PrepRate is the per-round growth of preparedness toward 1 while talks
 	// are visible: public, exposed, or an announced deal awaiting its vote
-	// (research/literature.md eq. 1e). Default 0.03.
+	// (Wanis-St. John 2005; docs/MODEL.md §7.10). Default 0.03.
 	PrepRate float64 `json:"prep_rate" yaml:"prep_rate"`
 	// RevealBacklash hardens opinions when secret talks are exposed:
 	// x ← x + b·(1 − prep)·(1 − x). Default 0.1.
@@ -284,7 +284,7 @@ func (c *Constituency) Pressure(mean float64) float64 { return c.Attention * mea
 // Support returns the share of constituents who accept a deal giving their
 // side the share s, when the acceptance bar is shifted by bonus (positive:
 // more lenient): constituent j accepts iff x_j ≤ s + bonus (Putnam's
-// win-set, research/literature.md eq. 3a).
+// win-set; docs/MODEL.md §7.14).
 func (c *Constituency) Support(s, bonus float64) float64 {
 	bar := s + bonus
 	k := 0

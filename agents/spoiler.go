@@ -174,7 +174,7 @@ type SpoilerBehaviour interface {
 }
 
 // StedmanBehaviour is the default behaviour by type (Stedman 1997;
-// research/literature.md eq. 2a):
+// docs/MODEL.md §7.12):
 //
 //	limited:  threat = max(0, d − offer)/d
 //	greedy:   as limited with d = Demand + Greed·m
@@ -220,9 +220,9 @@ func (s *Spoiler) Reset(p *SpoilerParams) {
 	s.SpoilerState = SpoilerState{}
 }
 
-// Mobilise updates mobilisation for one round (research/literature.md eq.
-// 2b). While aware of ongoing talks, with threat θ from the offer on the
-// table, exclusion e ∈ {0,1} (talks are secret) and the own side's mean
+// Mobilise updates mobilisation for one round (docs/MODEL.md §7.12).
+// While aware of ongoing talks, with threat θ from the offer on the table,
+// exclusion e ∈ {0,1} (talks are secret) and the own side's mean
 // hawkishness h:
 //
 //	m' = m + g·θ·(½ + h)·(1 + G·e)·(1 − m);   m ← (1 − δ)·m'
