@@ -106,16 +106,27 @@ func (p *pairedProp) check(name string) Check {
 	return Check{Name: name, Estimate: d.D, SE: d.SE, N: d.N}
 }
 
-// mean is a mean with its standard error.
-type mean struct{ m metrics.Moments }
+// mean is a running mean with its standard error (Welford's update, in a
+// fixed order, so results are deterministic).
+type mean struct {
+	n       int
+	mu, ss2 float64
+}
 
-func (m *mean) add(x float64) { _ = m.m.Add(x) }
+func (m *mean) add(x float64) {
+	m.n++
+	d := x - m.mu
+	m.mu += d / float64(m.n)
+	m.ss2 += d * (x - m.mu)
+}
+
+func (m *mean) se() float64 { return math.Sqrt(m.ss2 / float64(m.n-1) / float64(m.n)) }
 
 func (m *mean) check(name string) Check {
-	if m.m.N() < 2 {
-		return Check{Name: name, Estimate: math.NaN(), SE: math.NaN(), N: m.m.N()}
+	if m.n < 2 {
+		return Check{Name: name, Estimate: math.NaN(), SE: math.NaN(), N: m.n}
 	}
-	return Check{Name: name, Estimate: m.m.Mean(), SE: m.m.SE(), N: m.m.N()}
+	return Check{Name: name, Estimate: m.mu, SE: m.se(), N: m.n}
 }
 
 // restricted is the round of the breakthrough, or the horizon without one:
@@ -285,12 +296,12 @@ func Fact5(sc *sim.Scenario, c Config) (Result, error) {
 			}
 		}
 	}
-	ch := Check{Name: fmt.Sprintf("T(%d insiders)/T(%d insiders) − 2", n, 2*n), N: t1.m.N() + t2.m.N()}
-	if t1.m.N() > 1 && t2.m.N() > 1 {
-		m1, m2 := t1.m.Mean(), t2.m.Mean()
+	ch := Check{Name: fmt.Sprintf("T(%d insiders)/T(%d insiders) − 2", n, 2*n), N: t1.n + t2.n}
+	if t1.n > 1 && t2.n > 1 {
+		m1, m2 := t1.mu, t2.mu
 		ratio := m1 / m2
 		ch.Estimate = ratio - 2
-		ch.SE = ratio * math.Hypot(t1.m.SE()/m1, t2.m.SE()/m2)
+		ch.SE = ratio * math.Hypot(t1.se()/m1, t2.se()/m2)
 	} else {
 		ch.Estimate, ch.SE = math.NaN(), math.NaN()
 	}
