@@ -51,15 +51,15 @@ type NegotiatorParams struct {
 	ReservationFloor float64 `json:"reservation_floor" yaml:"reservation_floor"`
 	// ConcessionRate K0 is the base fraction of the distance to the target
 	// conceded per round of talks, before readiness, trust, audience and
-	// reciprocity. Default 0.12; [0.0001, 1].
+	// reciprocity. Default 0.1; [0.0001, 1].
 	ConcessionRate float64 `json:"concession_rate" yaml:"concession_rate"`
 	// Reciprocity ρ raises the concession rate after a concession by the
 	// other side (tit for tat; Axelrod 1984). Default 1; [0, 10].
 	Reciprocity float64 `json:"reciprocity" yaml:"reciprocity"`
 	// Posturing π is the sensitivity of concessions to audience pressure a
-	// (attention × hawkishness): the rate is multiplied by 1 − π·a, so
-	// watched negotiators concede less (Carnevale, Pruitt & Britton 1979;
-	// Stasavage 2004). Default 0.9; [0,1].
+	// (attention × hawkishness): the rate is multiplied by max(0, 1 − π·a),
+	// so watched negotiators concede less (Carnevale, Pruitt & Britton 1979;
+	// Stasavage 2004). Default 1.75; [0, 2].
 	Posturing float64 `json:"posturing" yaml:"posturing"`
 	// AudienceCost is the approval lost per unit of share conceded (or
 	// given in a gesture) in view of attentive, hawkish constituents:
@@ -78,7 +78,7 @@ type NegotiatorParams struct {
 	SignalNoise float64 `json:"signal_noise" yaml:"signal_noise"`
 	// Bluff scales how much audience pressure on the other side blurs what
 	// its moves reveal: σ = σ0·(1 + Bluff·π·a) (posturing for the audience
-	// says little; Stasavage 2004). Default 4; [0, 100].
+	// says little; Stasavage 2004). Default 10; [0, 100].
 	Bluff float64 `json:"bluff" yaml:"bluff"`
 	// InitialTrust in the other side, in [0,1]. Default 0.2.
 	InitialTrust float64 `json:"initial_trust" yaml:"initial_trust"`

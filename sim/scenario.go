@@ -117,7 +117,7 @@ type TalksParams struct {
 	BreakdownHazard float64 `json:"breakdown_hazard" yaml:"breakdown_hazard"`
 	// PosturingBreakdown ζ multiplies the breakdown hazard by
 	// 1 + ζ·pressure·visibility: posturing for an audience makes breakdown
-	// likelier (Stasavage 2004). Default 3; [0, 1000].
+	// likelier (Stasavage 2004). Default 5; [0, 1000].
 	PosturingBreakdown float64 `json:"posturing_breakdown" yaml:"posturing_breakdown"`
 	// MinTalkRounds is the grace period before low trust breaks talks.
 	// Default 4; [0, 1000].
