@@ -12,7 +12,7 @@ import (
 // A tiny run writes both tables with a row per fact and per knockout.
 func TestSmoke(t *testing.T) {
 	var buf bytes.Buffer
-	if err := run(&buf, config{scenarios: 3, reps: 12, seed: 1, margin: 2, spread: 0.3, workers: 2}); err != nil {
+	if err := run(&buf, config{scenarios: 2, reps: 3, seed: 1, margin: 2, spread: 0.3, workers: 2}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
