@@ -712,10 +712,7 @@ func (r *Replication) vote(t int) {
 	mood := rp.VoteNoise * normal(r.d.vote)
 	v := &r.lastVote
 	*v = Vote{Held: true, Secret: r.dealSec, Mood: mood}
-	earlier := float64(r.exposures)
-	if r.dealSec {
-		earlier-- // the announcement of this deal exposed its own channel
-	}
+	earlier := float64(r.exposures) // leaks and failed secret deals before this deal; its announcement is not counted
 	for i := range r.con {
 		c := &r.con[i]
 		n := &r.neg[i]

@@ -194,10 +194,10 @@ type RatificationParams struct {
 	// Default 0.1; [0,1].
 	TrustWeight float64 `json:"trust_weight" yaml:"trust_weight"`
 	// SurprisePenalty χ: a deal sprung from secret talks subtracts
-	// χ·(1 − p)·(1 + κ·E), E the earlier exposures. Default 0.1; [0,1].
+	// χ·(1 − p)·(1 + κ·E), E the earlier exposures. Default 0.05; [0,1].
 	SurprisePenalty float64 `json:"surprise_penalty" yaml:"surprise_penalty"`
 	// Suspicion κ: each earlier exposed channel makes the surprise of the
-	// next secret deal larger (constituents grow suspicious). Default 0.5;
+	// next secret deal larger (constituents grow suspicious). Default 1;
 	// [0, 100].
 	Suspicion float64 `json:"suspicion" yaml:"suspicion"`
 	// FailTrustLoss is the strength of the trust loss after a failed
@@ -242,7 +242,7 @@ func DefaultScenario() *Scenario {
 		Leaks: LeakParams{BaseHazard: 0.0006, Insiders: 6, AgeFactor: 0.02, InsidersPerChannel: 2, ParallelInsiders: 2,
 			TrustLoss: 0.5, ApprovalPenalty: 0.16},
 		Ratification: RatificationParams{
-			Delay: 4, PrepBonus: 0.15, ApprovalWeight: 0.3, TrustWeight: 0.1, SurprisePenalty: 0.1, Suspicion: 0.5,
+			Delay: 4, PrepBonus: 0.15, ApprovalWeight: 0.3, TrustWeight: 0.1, SurprisePenalty: 0.05, Suspicion: 1,
 			FailTrustLoss: 1, FailSetback: 0.3, VoteNoise: 0.05,
 		},
 		Spoilers: agents.DefaultSpoilers(),
