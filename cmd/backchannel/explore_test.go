@@ -28,7 +28,7 @@ func exploreCLI(t *testing.T, ctx context.Context, a ...string) (string, string,
 // 3 replications, a 60-round horizon.
 var tinyExplore = []string{"--n", "4", "--reps", "3", "--seed", "5", "--horizon", "60", "--within", "40",
 	"--param", "parties.negotiator.initial_trust=0.05:0.5", "--param", "leaks.insiders=3:12",
-	"--param", "ratification.vote_noise=0:0.15", "--param", "spoilers.milestone_boost=1:8",
+	"--param", "ratification.vote_noise=0:0.15", "--param", "spoilers.progress_boost=1:8",
 	"--resamples", "50", "--no-figures"}
 
 func mustRead(t *testing.T, path string) []byte {

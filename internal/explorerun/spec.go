@@ -36,28 +36,29 @@ type Range struct {
 	Why string
 }
 
-// DefaultRanges returns the default exploration ranges: the six parameters
-// left out of the earlier regression study (deadline, initial trust,
-// gesture rate, preparedness bonus, the spoilers' response to visible
-// progress, vote noise) and nine from it, each around its documented
-// default (sim.DefaultScenario) and inside its allowed range.
+// DefaultRanges returns the default exploration ranges of model 2.0.0:
+// sixteen parameters, each around its documented default
+// (sim.DefaultScenario) and inside its allowed range. Model 2.0.0 has no
+// concession deadline; its concession rate, the pace of concessions, takes
+// the deadline's place.
 func DefaultRanges() []Range {
 	return []Range{
-		{"parties.negotiator.deadline", 52, 208, "default 104 rounds of talks; one to four years"},
+		{"parties.negotiator.concession_rate", 0.03, 0.3, "default 0.1; the pace of concessions (model 2.0.0 has no deadline)"},
 		{"parties.negotiator.initial_trust", 0.05, 0.5, "default 0.2; deep enmity to guarded trust"},
 		{"parties.negotiator.gesture_rate", 0, 0.15, "default 0.05 per round; no gestures to three times the default"},
 		{"ratification.prep_bonus", 0, 0.3, "default 0.15; no effect of preparedness to twice the default"},
-		{"spoilers.milestone_boost", 1, 8, "default 4: the spoilers' response to visible progress (exposure, announcement, vote); none to twice"},
+		{"spoilers.progress_boost", 1, 8, "default 4: the spoilers' response to visible progress toward a deal; a quarter to twice"},
 		{"ratification.vote_noise", 0, 0.15, "default 0.05; a predictable vote to three times the default mood shock"},
 		{"leaks.base_hazard", 0.0002, 0.0015, "default 0.0006; a third to 2.5 times"},
 		{"leaks.insiders", 3, 12, "default 6; 4-12 insiders (Steele 1989)"},
-		{"talks.back_returns", 0.5, 0.95, "default 0.7; diminishing returns of secret talks, 0.5-0.9"},
 		{"talks.front_min_trust", 0.2, 0.5, "default 0.35; precondition for public talks"},
 		{"parties.negotiator.cost_rate", 0.0005, 0.005, "default 0.002 per round; a quarter to 2.5 times (ripeness)"},
 		{"parties.constituents.hawk_mean", 0.38, 0.58, "default 0.48; dovish to hawkish publics"},
-		{"ratification.surprise_penalty", 0, 0.25, "default 0.1; no surprise effect to 2.5 times"},
+		{"ratification.surprise_penalty", 0, 0.15, "default 0.05; none to three times"},
 		{"spoilers.capability", 0.005, 0.08, "default 0.02; weak to strong spoilers (all factions)"},
-		{"parties.negotiator.posturing", 0.4, 1, "default 0.8; allowed [0, 1]"},
+		{"parties.negotiator.posturing", 0.5, 2, "default 1.75; allowed [0, 2]"},
+		{"parties.negotiator.audience_cost", 0, 1.5, "default 0.5; no audience cost to three times"},
+		{"parties.negotiator.signal_noise", 0.01, 0.2, "default 0.05; how much candid secret talks reveal"},
 	}
 }
 
