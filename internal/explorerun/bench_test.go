@@ -7,8 +7,8 @@ import (
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
-// BenchmarkPoints runs 8 design points of the default exploration (15
-// parameters, horizon 520), 4 replications of both policies each:
+// BenchmarkPoints runs 8 design points of the default exploration
+// (DefaultRanges, horizon 520), 4 replications of both policies each:
 // the cost of a design is points × reps × 2 such replications.
 func BenchmarkPoints(b *testing.B) {
 	sp, err := NewSpec(sim.DefaultScenario(), DefaultRanges())
@@ -32,7 +32,8 @@ func BenchmarkPoints(b *testing.B) {
 }
 
 // BenchmarkSobolAnalysis computes the indices of one output of a
-// 64-base-sample design over 15 parameters with 500 bootstrap resamples.
+// 64-base-sample design over the default parameters with 500 bootstrap
+// resamples.
 func BenchmarkSobolAnalysis(b *testing.B) {
 	sp, err := NewSpec(sim.DefaultScenario(), DefaultRanges())
 	if err != nil {
