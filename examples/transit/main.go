@@ -169,6 +169,9 @@ type armCase struct {
 	// Mood ≥ max Critical, or against Support ≥ threshold on both
 	// sides): 0 unless the library is inconsistent.
 	Inconsistent int `json:"inconsistent"`
+	// Quantiles (10%, 50%, 90%) of the rounds from first talks to the
+	// ratified deal, among breakthroughs.
+	TalksToDeal [3]sim.Num `json:"talks_to_deal_q10_q50_q90"`
 }
 
 // consistent reports whether a vote's fields agree with each other as
@@ -185,7 +188,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) [
 		sc := study.Arms[a].Scenario
 		ac := armCase{Label: labels[a], N: len(res.Outcomes)}
 		anyFail, second, breaks := 0, 0, 0
-		var pol []float64
+		var pol, span []float64
 		for _, ro := range res.Outcomes {
 			o := ro.Arms[a]
 			pol = append(pol, o.Polarisation[union])
@@ -194,6 +197,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) [
 			}
 			if o.Kind == sim.Breakthrough {
 				breaks++
+				span = append(span, float64(o.Round-o.FirstTalks))
 				if o.FailedRatifications > 0 {
 					second++
 				}
@@ -201,6 +205,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) [
 		}
 		ac.AnyFailed, ac.Breakthrough, ac.SecondVote = studykit.Proportion(anyFail, ac.N), studykit.Proportion(breaks, ac.N), studykit.Proportion(second, breaks)
 		ac.UnionPolarisation = quantiles(pol)
+		ac.TalksToDeal = quantiles(span)
 		vs := votes[a]
 		ac.Votes = len(vs)
 		failed, unionNo, w1, w5, split, close := 0, 0, 0, 0, 0, 0
@@ -265,6 +270,14 @@ func fmtQuantiles(q [3]sim.Num) string {
 	return fmt.Sprintf("%.3f / %.3f / %.3f", float64(q[0]), float64(q[1]), float64(q[2]))
 }
 
+// fmtRounds formats quantiles of rounds as "p10 / p50 / p90", or "–".
+func fmtRounds(q [3]sim.Num) string {
+	if math.IsNaN(float64(q[1])) {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f / %.0f / %.0f", float64(q[0]), float64(q[1]), float64(q[2]))
+}
+
 func writeCaseTable(w io.Writer, cs []armCase) error {
 	rec := float64(recordYes) / float64(recordYes+recordNo)
 	fmt.Fprintf(w, "\nagainst the record (union vote 20 Jan 2006: %d yes, %d no = %.2f%% yes, a margin of %.2f points; approved ~%d weeks later)\n\n",
@@ -287,6 +300,10 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	fmt.Fprintln(w, "\nfirst talks → ratified deal, breakthroughs only (rounds, 10% / 50% / 90% quantiles)")
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %s: %s (n=%d)\n", c.Label, fmtRounds(c.TalksToDeal), c.Breakthrough.Count)
 	}
 	fmt.Fprintf(w, "(%d replications per arm; 95%% intervals; votes from sim.Snapshot.Vote; votes whose fields disagree:", cs[0].N)
 	for _, c := range cs {
