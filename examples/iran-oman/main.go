@@ -35,7 +35,7 @@ import (
 var scenarioYAML []byte
 
 // Record dates in rounds (weeks) after May 2009, the first Ismaily-Ross
-// meeting (research/literature.md §10).
+// meeting (README.md; docs/REFERENCES.md, "Case studies").
 const (
 	weeksPerYear = 52.18
 	roundTalks   = 162 // first direct US-Iran talks in Muscat, mid-2012 (~3.1 years)

@@ -37,7 +37,7 @@ import (
 var scenarioYAML []byte
 
 // Record dates in rounds (weeks) after Coetsee's first contact with Mandela
-// in late 1985 (research/literature.md §10; seed article).
+// in late 1985 (README.md; docs/REFERENCES.md, "Case studies").
 const (
 	roundWorkingGroup = 130 // first formal working-group meeting, May 1988 (~2.5 years)
 	roundRelease      = 221 // Mandela released, 11 Feb 1990 (~4.25 years)

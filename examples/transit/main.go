@@ -36,7 +36,7 @@ import (
 //go:embed scenario.yaml
 var scenarioYAML []byte
 
-// The record (research/literature.md §10).
+// The record (README.md; docs/REFERENCES.md, "Case studies").
 const (
 	recordYes, recordNo = 11227, 11234 // 20 Jan 2006 union vote
 	recordGapRounds     = 13           // failed vote to approval: about three months
