@@ -2,9 +2,6 @@ package explorerun
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/backchannel-sim/backchannel/explore"
 	"github.com/backchannel-sim/backchannel/mc"
+	"github.com/backchannel-sim/backchannel/results"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
@@ -43,12 +41,6 @@ type Part struct {
 	ModelVersion string
 	// Source names the part in errors (its file name).
 	Source string
-}
-
-type envelope struct {
-	Schema string          `json:"schema"`
-	SHA256 string          `json:"sha256"`
-	Body   json.RawMessage `json:"body"`
 }
 
 type shardWire struct {
@@ -87,17 +79,7 @@ func (p *Part) Save(w io.Writer) error {
 	if p.Shards > 0 {
 		b.Shard = &shardWire{p.Shard, p.Shards}
 	}
-	raw, err := json.Marshal(b)
-	if err != nil {
-		return err
-	}
-	sum := sha256.Sum256(raw)
-	env, err := json.Marshal(envelope{Schema: Schema, SHA256: hex.EncodeToString(sum[:]), Body: raw})
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(env, '\n'))
-	return err
+	return results.WriteEnvelope(w, Schema, b)
 }
 
 // SaveFile writes p to path atomically (a temporary file in the same
@@ -107,43 +89,9 @@ func (p *Part) SaveFile(path string) error {
 	if err := p.Save(&buf); err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
+	return results.WriteFileAtomic(path, buf.Bytes())
 }
 
-func strict(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return errors.New("trailing data")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("trailing data")
-	}
-	return nil
-}
 
 // IsPartFile reports whether the file at path starts as a part file of
 // this schema (it reads only the start of the file).
@@ -163,36 +111,20 @@ func IsPartFile(path string) bool {
 // shard and every point's counts. Any problem is an error wrapping
 // ErrCorrupt.
 func LoadPart(r io.Reader) (*Part, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
+	var b body
+	if err := results.ReadEnvelope(r, Schema, &b); err != nil {
+		return nil, fmt.Errorf("explore: %w: %v", ErrCorrupt, err)
 	}
-	p, err := decode(data)
+	p, err := check(&b)
 	if err != nil {
 		return nil, fmt.Errorf("explore: %w: %v", ErrCorrupt, err)
 	}
 	return p, nil
 }
 
-func decode(data []byte) (*Part, error) {
-	var env envelope
-	if err := strict(data, &env); err != nil {
-		if len(bytes.TrimSpace(data)) == 0 {
-			return nil, errors.New("empty file")
-		}
-		return nil, err
-	}
-	if env.Schema != Schema {
-		return nil, fmt.Errorf("schema %q, want %q", env.Schema, Schema)
-	}
-	sum := sha256.Sum256(env.Body)
-	if hex.EncodeToString(sum[:]) != env.SHA256 {
-		return nil, errors.New("checksum mismatch (truncated or edited)")
-	}
-	var b body
-	if err := strict(env.Body, &b); err != nil {
-		return nil, err
-	}
+// check rebuilds the design of a decoded body and checks its internal
+// consistency (hash, range, shard, every point's counts).
+func check(b *body) (*Part, error) {
 	m, err := NewModel(b.Spec)
 	if err != nil {
 		return nil, err
