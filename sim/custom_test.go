@@ -166,3 +166,61 @@ func TestStatefulRulesAllocateNothing(t *testing.T) {
 		t.Errorf("Run with stateful rules allocates %v per replication, want 0", a)
 	}
 }
+
+// Sweeps carry an arm's custom behaviours and stateful policy to every
+// design point, with the same result on 1 and 3 workers.
+func TestSweepCarriesCustomBehaviours(t *testing.T) {
+	t.Parallel()
+	sc := sim.DefaultScenario()
+	sc.Horizon = 120
+	p, err := sim.SweepParam("talks.open_rate", 0.05, 0.2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := mc.Grid([]mc.Param[sim.Arm]{p}, []int{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int64
+	frozen := func() sim.Hooks {
+		calls.Add(1)
+		return sim.Hooks{Trust: func(int, *agents.NegotiatorParams) agents.TrustRule { return frozenTrust{} }}
+	}
+	base := sim.Arm{Scenario: sc, Policy: &patient{Rounds: 10}, NewHooks: frozen}
+	var runs [][]sim.SweepPoint
+	for _, w := range []int{1, 3} {
+		pts, err := sim.RunSweep(context.Background(), mc.RunConfig{Seed: 5, Replications: 48, Workers: w, BlockSize: 8}, d, base, 0, len(d.Points))
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, pts)
+	}
+	if calls.Load() == 0 {
+		t.Fatal("the sweep never called the arm's NewHooks")
+	}
+	for j := range runs[0] {
+		if !runs[0][j].Result.Summary.Equal(runs[1][j].Result.Summary) {
+			t.Errorf("point %d: 1 and 3 workers differ", j)
+		}
+		if n := len(runs[0][j].Result.Failures); n != 0 {
+			t.Errorf("point %d: %d failures", j, n)
+		}
+	}
+	// Under the frozen rule no outcome's trust moves from its initial value.
+	st := &sim.Study{Arms: []sim.Arm{base}}
+	res, err := sim.RunStudy(context.Background(), st, mc.RunConfig{Seed: 5, Replications: 16, Workers: 2, KeepOutcomes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range res.Outcomes {
+		if o.Arms[0].Trust[0] != sc.Parties[0].Negotiator.InitialTrust {
+			t.Fatalf("replication %d: trust %v under a frozen rule, want %v", i, o.Arms[0].Trust[0], sc.Parties[0].Negotiator.InitialTrust)
+		}
+	}
+}
+
+// frozenTrust never moves trust.
+type frozenTrust struct{}
+
+func (frozenTrust) Gain(t, _ float64) float64 { return t }
+func (frozenTrust) Lose(t, _ float64) float64 { return t }
