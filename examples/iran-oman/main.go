@@ -17,7 +17,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"slices"
 	"text/tabwriter"
 
 	"gonum.org/v1/plot/plotter"
@@ -140,7 +139,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) ([]armCase, error) {
 		q := km.Median()
 		ac.FirstTalks = [3]sim.Num{sim.Num(q.Value), sim.Num(q.Interval.Lo), sim.Num(q.Interval.Hi)}
 		ac.TalksToDeal = studykit.MedianCI(span)
-		ac.TalksToDealQ, ac.Deals = spanQuantiles(span), len(span)
+		ac.TalksToDealQ, ac.Deals = studykit.SpanQuantiles(span), len(span)
 		ac.Gestures, ac.Leaks = studykit.Mean(&gest), studykit.Mean(&leaks)
 		ac.RoundsBack, ac.RoundsFront = studykit.Mean(&rb), studykit.Mean(&rf)
 		ac.SecretDeals = studykit.Proportion(secret, breaks)
@@ -168,7 +167,7 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	for i, c := range cs {
 		labels[i], qs[i], ns[i] = c.Label, c.TalksToDealQ, c.Deals
 	}
-	writeSpans(w, labels, qs, ns)
+	studykit.WriteSpans(w, labels, qs, ns)
 	fmt.Fprintf(w, "(%d replications per arm; 95%% intervals)\n", cs[0].N)
 	return nil
 }
@@ -248,30 +247,4 @@ func years(r float64) sim.Num { return sim.Num(r / weeksPerYear) }
 
 func fmtPoint(p sim.IncidencePoint) string {
 	return fmt.Sprintf("%.3f [%.3f, %.3f]", float64(p.P), float64(p.CI[0]), float64(p.CI[1]))
-}
-
-// spanQuantiles returns the 10%, 50% and 90% quantiles (v[⌊p·n⌋] of the
-// sorted values) of the rounds from first talks to the ratified deal, or
-// NaN without breakthroughs.
-func spanQuantiles(v []float64) [3]sim.Num {
-	if len(v) == 0 {
-		return [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
-	}
-	v = slices.Clone(v)
-	slices.Sort(v)
-	q := func(p float64) sim.Num { return sim.Num(v[min(len(v)-1, int(p*float64(len(v))))]) }
-	return [3]sim.Num{q(0.1), q(0.5), q(0.9)}
-}
-
-// writeSpans prints the quantiles of the rounds from first talks to the
-// ratified deal per arm (breakthroughs only).
-func writeSpans(w io.Writer, labels []string, q [][3]sim.Num, n []int) {
-	fmt.Fprintln(w, "\nfirst talks → ratified deal, breakthroughs only (rounds, 10% / 50% / 90% quantiles)")
-	for i, l := range labels {
-		if math.IsNaN(float64(q[i][1])) {
-			fmt.Fprintf(w, "  %s: – (n=0)\n", l)
-			continue
-		}
-		fmt.Fprintf(w, "  %s: %.0f / %.0f / %.0f (n=%d)\n", l, float64(q[i][0]), float64(q[i][1]), float64(q[i][2]), n[i])
-	}
 }

@@ -17,8 +17,6 @@ import (
 	"fmt"
 	"image/color"
 	"io"
-	"math"
-	"slices"
 	"text/tabwriter"
 
 	"gonum.org/v1/plot"
@@ -134,7 +132,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) ([]armCase, []*metrics.
 		ac.Breakthrough = [3]sim.Num{t.Median, t.CI[0], t.CI[1]}
 		ac.BreakthroughRelease = studykit.Proportion(byRelease, ac.N)
 		ac.TalksToDeal = studykit.MedianCI(span)
-		ac.TalksToDealQ, ac.Deals = spanQuantiles(span), len(span)
+		ac.TalksToDealQ, ac.Deals = studykit.SpanQuantiles(span), len(span)
 		ac.RoundsBack, ac.RoundsFront, ac.Leaks = studykit.Mean(&rb), studykit.Mean(&rf), studykit.Mean(&lk)
 		out = append(out, ac)
 	}
@@ -159,7 +157,7 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	for i, c := range cs {
 		labels[i], qs[i], ns[i] = c.Label, c.TalksToDealQ, c.Deals
 	}
-	writeSpans(w, labels, qs, ns)
+	studykit.WriteSpans(w, labels, qs, ns)
 	fmt.Fprintf(w, "(%d replications per arm; 95%% intervals)\n", cs[0].N)
 	return nil
 }
@@ -221,30 +219,4 @@ func firstTalksFigure(dir string, study *sim.Study, curves []*metrics.SurvivalCu
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Legend.YOffs = vg.Points(24)
 	return figures.Save(p, dir, "first-talks", studyout.Width, studyout.Height)
-}
-
-// spanQuantiles returns the 10%, 50% and 90% quantiles (v[⌊p·n⌋] of the
-// sorted values) of the rounds from first talks to the ratified deal, or
-// NaN without breakthroughs.
-func spanQuantiles(v []float64) [3]sim.Num {
-	if len(v) == 0 {
-		return [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
-	}
-	v = slices.Clone(v)
-	slices.Sort(v)
-	q := func(p float64) sim.Num { return sim.Num(v[min(len(v)-1, int(p*float64(len(v))))]) }
-	return [3]sim.Num{q(0.1), q(0.5), q(0.9)}
-}
-
-// writeSpans prints the quantiles of the rounds from first talks to the
-// ratified deal per arm (breakthroughs only).
-func writeSpans(w io.Writer, labels []string, q [][3]sim.Num, n []int) {
-	fmt.Fprintln(w, "\nfirst talks → ratified deal, breakthroughs only (rounds, 10% / 50% / 90% quantiles)")
-	for i, l := range labels {
-		if math.IsNaN(float64(q[i][1])) {
-			fmt.Fprintf(w, "  %s: – (n=0)\n", l)
-			continue
-		}
-		fmt.Fprintf(w, "  %s: %.0f / %.0f / %.0f (n=%d)\n", l, float64(q[i][0]), float64(q[i][1]), float64(q[i][2]), n[i])
-	}
 }

@@ -240,3 +240,29 @@ func (c Case) Run(args []string, stdout io.Writer) error {
 	}
 	return WriteOutputs(stdout, o.Out, study, res, rep, cn.Numbers, cn.Figures...)
 }
+
+// SpanQuantiles returns the 10%, 50% and 90% quantiles (v[⌊p·n⌋] of the
+// sorted values) of the rounds from first talks to the ratified deal, or
+// NaN without breakthroughs.
+func SpanQuantiles(v []float64) [3]sim.Num {
+	if len(v) == 0 {
+		return [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
+	}
+	v = slices.Clone(v)
+	slices.Sort(v)
+	q := func(p float64) sim.Num { return sim.Num(v[min(len(v)-1, int(p*float64(len(v))))]) }
+	return [3]sim.Num{q(0.1), q(0.5), q(0.9)}
+}
+
+// WriteSpans prints the quantiles of the rounds from first talks to the
+// ratified deal per arm (breakthroughs only).
+func WriteSpans(w io.Writer, labels []string, q [][3]sim.Num, n []int) {
+	fmt.Fprintln(w, "\nfirst talks → ratified deal, breakthroughs only (rounds, 10% / 50% / 90% quantiles)")
+	for i, l := range labels {
+		if math.IsNaN(float64(q[i][1])) {
+			fmt.Fprintf(w, "  %s: – (n=0)\n", l)
+			continue
+		}
+		fmt.Fprintf(w, "  %s: %.0f / %.0f / %.0f (n=%d)\n", l, float64(q[i][0]), float64(q[i][1]), float64(q[i][2]), n[i])
+	}
+}
