@@ -8,6 +8,7 @@
 //	backchannel sweep    --param F=A:B:S    sweep scenario fields (grid or Latin hypercube)
 //	backchannel compare  A.yaml B.yaml      two scenarios on common random numbers
 //	backchannel merge    FILE...            combine the partial files of sharded runs, sweeps or checkpoints
+//	backchannel calibrate --targets FILE    fit scenario parameters to a case's record (ABC-SMC)
 //
 // Run "backchannel COMMAND -h" for the flags of a command. The outputs
 // (JSON summary, CSV columns, partial-result files) are documented in
@@ -99,6 +100,7 @@ commands:
   sweep      sweep scenario fields or policy parameters (grid or Latin hypercube)
   compare    run two scenarios as two arms on common random numbers
   merge      combine the partial-result files of sharded runs, sharded sweeps or checkpoints
+  calibrate  fit scenario parameters to a case's observed targets (ABC-SMC)
 
 Run "backchannel COMMAND -h" for a command's flags. Outputs are documented in
 docs/OUTPUTS.md. Exit status: 0 ok, 1 failure, 2 bad usage or input,
@@ -122,6 +124,8 @@ func (c *cli) main(args []string) int {
 		err = c.compareCmd(args[1:])
 	case "merge":
 		err = c.mergeCmd(args[1:])
+	case "calibrate":
+		err = c.calibrateCmd(args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(c.stdout, mainUsage)
 		return exitOK
