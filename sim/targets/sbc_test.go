@@ -1,0 +1,142 @@
+package targets
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/backchannel-sim/backchannel/calibrate"
+	"github.com/backchannel-sim/backchannel/mc"
+	"github.com/backchannel-sim/backchannel/sim"
+)
+
+// sbcSetup is a small back-channel calibration problem: three parameters
+// that act on different summaries (the hazard that talks open, the
+// concession deadline, the leak hazard), four targets, R replications per
+// simulation, on a one-sided short scenario (two years, 20 constituents a
+// side, no spoilers) so that a run costs milliseconds.
+type sbcSetup struct {
+	model *Model
+	cfg   calibrate.Config
+}
+
+func newSBCSetup(t testing.TB, reps int) *sbcSetup {
+	t.Helper()
+	sc := sim.DefaultScenario()
+	sc.Horizon = 104
+	sc.Spoilers = nil
+	for i := range sc.Parties {
+		sc.Parties[i].Constituents.Size = 20
+	}
+	if err := sc.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	f := &File{Case: "sbc", Replications: reps,
+		Targets: []Target{
+			{Name: "talks", Statistic: "time_to_talks", Window: 104, Observed: 30, Scale: 8, Source: "simulated"},
+			{Name: "deal", Statistic: "talks_to_deal", Window: 104, Observed: 50, Scale: 12, Source: "simulated"},
+			{Name: "leaked", Statistic: "leaked", Observed: 0.2, Scale: 0.15, Source: "simulated"},
+			{Name: "bt", Statistic: "breakthrough", Observed: 0.5, Scale: 0.15, Source: "simulated"},
+		},
+		Params: []Param{
+			{Name: "talks.open_rate", Lo: 0.02, Hi: 0.2},
+			{Name: "parties.negotiator.deadline", Lo: 20, Hi: 80},
+			{Name: "leaks.base_hazard", Lo: 0, Hi: 0.004},
+		}}
+	m, err := Bind(f, sc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &sbcSetup{model: m, cfg: calibrate.Config{
+		Params: m.Params(), Model: m, Scale: f.Scales(), Kernel: calibrate.KernelOLCM,
+		FinalEpsilon: 2, MaxGenerations: 12, Workers: 2,
+	}}
+}
+
+// noisyObservation returns s + ε·c ⊙ u with u uniform in the unit ball: the
+// observation of "noisy ABC" (Wilkinson 2013; Fearnhead and Prangle 2012),
+// for which the ABC posterior at tolerance ε with the distance's uniform
+// kernel is the exact posterior, so that SBC ranks are uniform.
+func noisyObservation(s, c []float64, eps float64, rng *rand.Rand) []float64 {
+	u := make([]float64, len(s))
+	n2 := 0.0
+	for k := range u {
+		u[k] = rng.NormFloat64()
+		n2 += u[k] * u[k]
+	}
+	r := math.Pow(rng.Float64(), 1/float64(len(s))) / math.Sqrt(n2)
+	out := make([]float64, len(s))
+	for k := range s {
+		out[k] = s[k] + eps*c[k]*r*u[k]
+	}
+	return out
+}
+
+// sbcRanks runs m SBC repetitions with n particles and l posterior draws
+// and returns the ranks per parameter.
+func sbcRanks(t testing.TB, st *sbcSetup, m, n, l int, seed uint64) [][]int {
+	t.Helper()
+	ranks := make([][]int, len(st.cfg.Params))
+	for rep := range m {
+		rng := mc.ReplicationRand(seed, uint64(rep))
+		truth := make([]float64, len(st.cfg.Params))
+		for k, p := range st.cfg.Params {
+			truth[k] = p.Prior.Rand(rng)
+		}
+		s, err := st.model.Simulate(truth, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := st.cfg
+		cfg.Observed = noisyObservation(s, cfg.Scale, cfg.FinalEpsilon, rng)
+		cfg.Particles = n
+		cfg.Seed = mc.StreamSeed(seed, uint64(rep)+1)
+		res, err := calibrate.Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Stop != calibrate.StopTolerance {
+			t.Fatalf("repetition %d: stopped by %v at ε = %v, want the final tolerance %v", rep, res.Stop, res.Posterior().Epsilon, cfg.FinalEpsilon)
+		}
+		post := res.Posterior()
+		idx := calibrate.Resample(post.Weights, l, rng)
+		for k := range truth {
+			draws := make([]float64, l)
+			for j, i := range idx {
+				draws[j] = post.Particles[i][k]
+			}
+			ranks[k] = append(ranks[k], calibrate.Rank(truth[k], draws))
+		}
+	}
+	return ranks
+}
+
+// TestSBC runs simulation-based calibration (Talts et al. 2018) of ABC-SMC
+// on the back-channel model for three parameters at a small budget: 40
+// repetitions of a 30-particle run to ε = 2, 7 posterior draws each, ranks
+// in 4 bins (10 expected per bin), and 10 repetitions in 2 bins in race
+// builds (the chi-square approximation needs 5 expected per bin); the
+// heavy-tagged TestSBCHeavy runs 200. With noisy observations the ABC
+// posterior is exact, so the ranks are uniform; the test fails if a
+// parameter's chi-square p-value is below 0.001 (a false alarm once in a
+// thousand seeds per parameter), and logs every statistic.
+func TestSBC(t *testing.T) {
+	t.Parallel()
+	m, bins := 40, 4
+	if raceEnabled {
+		m, bins = 10, 2
+	}
+	st := newSBCSetup(t, 4)
+	ranks := sbcRanks(t, st, m, 30, 7, 7)
+	for k, p := range st.cfg.Params {
+		rt, err := calibrate.TestRanks(ranks[k], 7, bins)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: ranks %v, bins %v, χ² = %.2f (df %d), p = %.3f", p.Name, ranks[k], rt.Counts, rt.ChiSquare, rt.DF, rt.P)
+		if rt.P < 0.001 {
+			t.Errorf("%s: SBC ranks not uniform: χ² = %.2f, df %d, p = %.4f < 0.001", p.Name, rt.ChiSquare, rt.DF, rt.P)
+		}
+	}
+}
