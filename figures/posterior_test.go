@@ -67,7 +67,6 @@ func TestPosteriorErrors(t *testing.T) {
 	}
 }
 
-
 func TestSparseTicks(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
