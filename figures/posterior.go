@@ -239,9 +239,9 @@ func addDensity(p *plot.Plot, x, w []float64, c interface {
 	return nil
 }
 
-// sparseTicks is a plot.Ticker for small panels: at most four labelled
-// ticks (often two or three) at a step of 1, 2 or 5 times a power of ten, labelled with up to
-// three significant digits.
+// sparseTicks is a plot.Ticker for small panels: two or three labelled
+// ticks at a step of 1, 2 or 5 times a power of ten (the largest such step
+// giving at least two), labelled with up to three significant digits.
 type sparseTicks struct{}
 
 // Ticks returns the ticks in [min, max].
@@ -250,18 +250,17 @@ func (sparseTicks) Ticks(min, max float64) []plot.Tick {
 		return nil
 	}
 	span := max - min
-	mag := math.Pow(10, math.Floor(math.Log10(span/4)))
-	step := 10 * mag
-	for _, m := range []float64{1, 2, 5, 10} {
-		if span/(m*mag) <= 4 {
-			step = m * mag
+	mag := math.Pow(10, math.Ceil(math.Log10(span)))
+	var ticks []plot.Tick
+	for _, step := range []float64{mag, mag / 2, mag / 5, mag / 10, mag / 20, mag / 50, mag / 100} {
+		ticks = ticks[:0]
+		for v := math.Ceil(min/step-1e-9) * step; v <= max+1e-9*span; v += step {
+			x := math.Round(v/step)*step + 0 // no "-0" label
+			ticks = append(ticks, plot.Tick{Value: x, Label: strconv.FormatFloat(x, 'g', 3, 64)})
+		}
+		if len(ticks) >= 2 {
 			break
 		}
-	}
-	var ticks []plot.Tick
-	for v := math.Ceil(min/step-1e-9) * step; v <= max+1e-9*span; v += step {
-		x := math.Round(v/step)*step + 0 // no "-0" label
-		ticks = append(ticks, plot.Tick{Value: x, Label: strconv.FormatFloat(x, 'g', 3, 64)})
 	}
 	return ticks
 }

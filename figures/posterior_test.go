@@ -74,8 +74,10 @@ func TestSparseTicks(t *testing.T) {
 		want   []string
 	}{
 		{26, 156, []string{"50", "100", "150"}},
-		{0, 0.002, []string{"0", "0.0005", "0.001", "0.0015", "0.002"}},
-		{-1, 1, []string{"-1", "-0.5", "0", "0.5", "1"}},
+		{0, 0.002, []string{"0", "0.002"}},
+		{1.8e-5, 0.00125, []string{"0.0005", "0.001"}},
+		{-1, 1, []string{"-1", "0", "1"}},
+		{0.01, 0.1, []string{"0.05", "0.1"}},
 	} {
 		var got []string
 		for _, tk := range (sparseTicks{}).Ticks(c.lo, c.hi) {
