@@ -47,6 +47,7 @@ type options struct {
 	seed                          uint64
 	minAcceptance                 float64
 	out                           string
+	noFigures                     bool
 }
 
 func parse(args []string) (options, error) {
@@ -62,6 +63,7 @@ func parse(args []string) (options, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "master seed")
 	fs.IntVar(&o.workers, "workers", 0, "worker goroutines (0: all CPUs); results do not depend on it")
 	fs.StringVar(&o.out, "out", "oslo-calibration-out", "output directory")
+	fs.BoolVar(&o.noFigures, "no-figures", false, "do not write figures")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -185,6 +187,9 @@ func run(args []string, stdout io.Writer) error {
 	}
 	if err := os.WriteFile(filepath.Join(o.out, "calibration.json"), data, 0o644); err != nil {
 		return err
+	}
+	if o.noFigures {
+		return nil
 	}
 	return writeFigures(o.out, res, tf, hand)
 }
