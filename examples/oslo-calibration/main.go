@@ -28,6 +28,8 @@ import (
 	"sync"
 
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/backchannel-sim/backchannel/calibrate"
 	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
@@ -247,6 +249,9 @@ func writeFigures(dir string, res *calibrate.Result, tf *targets.File, hand []fl
 	if err := figures.SaveFigure(pairs, dir, "pairs", side+vg.Centimeter, side); err != nil {
 		return err
 	}
+	if err := writePNG(pairs, filepath.Join(dir, "pairs-150dpi.png"), side+vg.Centimeter, side, 150); err != nil {
+		return err
+	}
 	var pts []figures.PredictiveTarget
 	for k, t := range tf.Targets {
 		pts = append(pts, figures.PredictiveTarget{Name: t.Name, Observed: t.Observed,
@@ -258,6 +263,24 @@ func writeFigures(dir string, res *calibrate.Result, tf *targets.File, hand []fl
 	}
 	rows := (len(pts) + 2) / 3
 	return figures.SaveFigure(pp, dir, "predictive", 18*vg.Centimeter, vg.Length(rows)*5.5*vg.Centimeter)
+}
+
+// writePNG writes f as a PNG at dpi dots per inch (the README's copy of
+// the pairs plot, at half the resolution of figures.Save, to keep the
+// repository small).
+func writePNG(f figures.Figure, path string, w, h vg.Length, dpi int) error {
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))
+	c := draw.New(img)
+	f.Draw(draw.Crop(c, vg.Millimeter, -vg.Millimeter, vg.Millimeter, -vg.Millimeter))
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(out); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // drawRand returns the generator for the posterior resampling.
