@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 
 	"gonum.org/v1/plot/vg"
@@ -249,8 +250,10 @@ func writeFigures(dir string, res *calibrate.Result, tf *targets.File, hand []fl
 	if err := figures.SaveFigure(pairs, dir, "pairs", side+vg.Centimeter, side); err != nil {
 		return err
 	}
-	if err := writePNG(pairs, filepath.Join(dir, "pairs-150dpi.png"), side+vg.Centimeter, side, 150); err != nil {
-		return err
+	if slices.Contains(figures.Formats, "png") {
+		if err := writePNG(pairs, filepath.Join(dir, "pairs-150dpi.png"), side+vg.Centimeter, side, 150); err != nil {
+			return err
+		}
 	}
 	var pts []figures.PredictiveTarget
 	for k, t := range tf.Targets {
