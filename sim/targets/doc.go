@@ -30,6 +30,23 @@
 // Parse decodes and validates a file; Validate reports every problem at once,
 // each naming the field path, the value and the allowed range.
 //
+// # Statistics
+//
+// Per replication, then aggregated over the R replications of a particle:
+//
+//	breakthrough     1 if the deal was ratified; share of replications
+//	collapse         1 if the talks collapsed for good; share
+//	time_to_talks    weeks from round 0 to the first talks, Window if later or never; restricted mean
+//	time_to_deal     weeks from round 0 to the ratified deal, Window if later or never; restricted mean
+//	talks_to_deal    weeks from the first talks to the deal, Window if later or never; restricted mean
+//	deal_within      1 if a deal came within Window weeks of the first talks; share
+//	leaked           1 if a secret channel was exposed by a leak; share
+//	attacked_within  1 if a spoiler attacked within Window weeks of round 0; share
+//	attacks          spoiler attacks; mean
+//	failed_votes     failed ratification votes; mean
+//	back_channels    back channels opened; mean
+//	vote_support     side Side's support share at the last vote; mean over replications with a vote (0 if none)
+//
 // # From outcomes to summaries
 //
 // Each statistic is a documented function of one replication's sim.Outcome
