@@ -227,3 +227,18 @@ func TestModelDeterministic(t *testing.T) {
 		t.Error("Simulate modified the base scenario")
 	}
 }
+
+// TestStatisticsDocumented checks that the package documentation lists
+// every statistic.
+func TestStatisticsDocumented(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range Statistics() {
+		if !strings.Contains(string(doc), "//\t"+s.Name+" ") {
+			t.Errorf("statistic %q is not in the table of doc.go", s.Name)
+		}
+	}
+}
