@@ -240,7 +240,7 @@ func addDensity(p *plot.Plot, x, w []float64, c interface {
 }
 
 // sparseTicks is a plot.Ticker for small panels: two or three labelled
-// ticks at a step of 1, 2 or 5 times a power of ten (the largest such step
+// ticks at a step of 1, 2, 2.5 or 5 times a power of ten (the largest such step
 // giving at least two), labelled with up to three significant digits.
 type sparseTicks struct{}
 
@@ -252,7 +252,7 @@ func (sparseTicks) Ticks(min, max float64) []plot.Tick {
 	span := max - min
 	mag := math.Pow(10, math.Ceil(math.Log10(span)))
 	var ticks []plot.Tick
-	for _, step := range []float64{mag, mag / 2, mag / 5, mag / 10, mag / 20, mag / 50, mag / 100} {
+	for _, step := range []float64{mag, mag / 2, mag / 4, mag / 5, mag / 10, mag / 20, mag / 40, mag / 50, mag / 100} {
 		ticks = ticks[:0]
 		for v := math.Ceil(min/step-1e-9) * step; v <= max+1e-9*span; v += step {
 			x := math.Round(v/step)*step + 0 // no "-0" label

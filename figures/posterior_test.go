@@ -78,6 +78,7 @@ func TestSparseTicks(t *testing.T) {
 		{1.8e-5, 0.00125, []string{"0.0005", "0.001"}},
 		{-1, 1, []string{"-1", "0", "1"}},
 		{0.01, 0.1, []string{"0.05", "0.1"}},
+		{0.0139, 0.0994, []string{"0.025", "0.05", "0.075"}},
 	} {
 		var got []string
 		for _, tk := range (sparseTicks{}).Ticks(c.lo, c.hi) {
