@@ -32,8 +32,9 @@ generations.csv (epsilon, acceptance rate, ESS, simulations per generation),
 result.json (every generation) and the figures pairs and predictive.
 
 With --checkpoint FILE the state after each generation is saved there; rerun
-the same command to resume from it (the result is the same as without the
-interruption). Results do not depend on --workers.
+the same command to resume from it (the posterior is the same as without
+the interruption; generations.csv and result.json then start at the
+checkpoint's generation). Results do not depend on --workers.
 
 Example:
   backchannel calibrate --targets examples/oslo/targets.yaml \
