@@ -91,7 +91,7 @@ func PosteriorPairs(names []string, samples [][]float64, weights []float64) (*Pa
 				p.Add(sc)
 			}
 			p.X.Min, p.X.Max = lo[c], hi[c]
-			p.X.Tick.Marker = sparseTicks{}
+			p.X.Tick.Marker = sparseTicks{maxLabels: 2}
 			if r != c {
 				p.Y.Min, p.Y.Max = lo[r], hi[r]
 			}
@@ -240,12 +240,14 @@ func addDensity(p *plot.Plot, x, w []float64, c interface {
 }
 
 // sparseTicks is a plot.Ticker for small panels: two or three labelled
-// ticks at a step of 1, 2, 2.5 or 5 times a power of ten (the largest such step
-// giving at least two), labelled with up to three significant digits.
-type sparseTicks struct{}
+// ticks at a step of 1, 2, 2.5 or 5 times a power of ten (the largest such
+// step giving at least two), labelled with up to three significant digits.
+// With maxLabels > 0 (for narrow horizontal axes), when there are more
+// labelled ticks than that, only every other one keeps its label.
+type sparseTicks struct{ maxLabels int }
 
 // Ticks returns the ticks in [min, max].
-func (sparseTicks) Ticks(min, max float64) []plot.Tick {
+func (st sparseTicks) Ticks(min, max float64) []plot.Tick {
 	if !finite(min) || !finite(max) || !(max > min) {
 		return nil
 	}
@@ -260,6 +262,11 @@ func (sparseTicks) Ticks(min, max float64) []plot.Tick {
 		}
 		if len(ticks) >= 2 {
 			break
+		}
+	}
+	if st.maxLabels > 0 && len(ticks) > st.maxLabels {
+		for i := 1; i < len(ticks); i += 2 {
+			ticks[i].Label = ""
 		}
 	}
 	return ticks

@@ -99,3 +99,14 @@ func TestSparseTicks(t *testing.T) {
 
 // errOf returns the error of a (value, error) pair.
 func errOf[T any](_ T, err error) error { return err }
+
+func TestSparseTicksMaxLabels(t *testing.T) {
+	t.Parallel()
+	var got []string
+	for _, tk := range (sparseTicks{maxLabels: 2}).Ticks(0.0139, 0.0994) {
+		got = append(got, tk.Label)
+	}
+	if want := []string{"0.025", "", "0.075"}; len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("labels %q, want %q", got, want)
+	}
+}

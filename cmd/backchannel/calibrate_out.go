@@ -98,7 +98,7 @@ func writeCalFigures(dir string, res *calibrate.Result, tf *targets.File, ref []
 	if err != nil {
 		return err
 	}
-	side := vg.Length(len(res.Params)) * 4.5 * vg.Centimeter
+	side := vg.Length(len(res.Params)) * 5 * vg.Centimeter
 	if err := figures.SaveFigure(pairs, dir, "pairs", side+vg.Centimeter, side); err != nil {
 		return fmt.Errorf("pairs figure: %w", err)
 	}

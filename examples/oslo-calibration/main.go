@@ -246,7 +246,7 @@ func writeFigures(dir string, res *calibrate.Result, tf *targets.File, hand []fl
 	if err != nil {
 		return err
 	}
-	side := vg.Length(len(res.Params)) * 4.5 * vg.Centimeter
+	side := vg.Length(len(res.Params)) * 5 * vg.Centimeter
 	if err := figures.SaveFigure(pairs, dir, "pairs", side+vg.Centimeter, side); err != nil {
 		return err
 	}
