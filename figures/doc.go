@@ -7,11 +7,19 @@
 //
 // Every figure is built from the estimators of package metrics by a
 // function that validates its input and returns a *plot.Plot, or a Figure
-// for multi-panel layouts (Panels, HeatMapFigure), together with an error
+// for multi-panel layouts (Panels, HeatMapFigure; TrajectoryGrid and
+// ChannelsPanels give one panel per policy), together with an error
 // wrapping one of the sentinel errors ErrNoData, ErrMismatch or ErrDomain.
 // Callers may then adjust exported fields (axis ranges, legend position,
 // titles) before saving, as with any gonum plot. The package never prints
 // and never panics on NaN input.
+//
+// Legends never sit on data: Save draws a plot through Outside, which
+// puts its legend in a strip beside the axes (breaking a long X label
+// into lines and spanning the title over the whole figure), and Panels
+// draw a shared legend in rows above the panels. Heat maps put their ticks
+// at the swept levels, state n per cell and hatch cells whose interval is
+// wider than HatchWidth.
 //
 // Save and SaveFigure write three files per figure: PNG at 300 dpi, SVG
 // with embedded fonts (so layout does not depend on the fonts installed

@@ -23,28 +23,57 @@ func TestGolden(t *testing.T) {
 	cases := []struct {
 		name string
 		fig  func(t *testing.T) Figure
+		w, h vg.Length // zero: size
 	}{
 		{"channels", func(t *testing.T) Figure {
 			p, err := ChannelsHistogram(testHistograms(t))
 			must(t, err)
 			return p
-		}},
+		}, 0, 0},
 		{"heatmap", func(t *testing.T) Figure {
 			f, err := HeatMap(testGrid(), "Back-channel reliance (0–1)", "Audience attention (0–1)", "P(breakthrough)")
 			must(t, err)
 			return f
-		}},
+		}, 0, 0},
 		{"incidence", func(t *testing.T) Figure {
 			p, err := CumulativeIncidence(testIncidence(t))
 			must(t, err)
 			return p
-		}},
+		}, 0, 0},
+		// The legend beside the axes, never on the data; a title longer
+		// than the axes spans the figure.
+		{"incidence-outside", func(t *testing.T) Figure {
+			p, err := CumulativeIncidence(testIncidence(t))
+			must(t, err)
+			p.Title.Text = "Breakthrough and collapse, three policies"
+			return Outside{p}
+		}, 0, 0},
+		// Ticks at the levels, n stated, wide intervals hatched.
+		{"heatmap-uncertain", func(t *testing.T) Figure {
+			f, err := HeatMap(testGridUncertain(), "Back-channel reliance (0–1)", "Audience attention (0–1)", "P(breakthrough)")
+			must(t, err)
+			return f
+		}, 0, 0},
+		{"channels-panels", func(t *testing.T) Figure {
+			f, err := ChannelsPanels(testHistograms(t), 3)
+			must(t, err)
+			return f
+		}, 17 * vg.Centimeter, 6 * vg.Centimeter},
+		{"trajectory-grid", func(t *testing.T) Figure {
+			f, err := TrajectoryGrid(testTrajectories(t), 3, "Replications still undecided at each round only")
+			must(t, err)
+			return f
+		}, 17 * vg.Centimeter, 7 * vg.Centimeter},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			var got bytes.Buffer
-			must(t, Write(&got, c.fig(t), "png", size.w, size.h))
+			w, h := size.w, size.h
+			if c.w > 0 {
+				w, h = c.w, c.h
+			}
+			must(t, Write(&got, c.fig(t), "png", w, h))
 			golden := filepath.Join("testdata", c.name+".golden.png")
 			if *update {
 				must(t, os.WriteFile(golden, got.Bytes(), 0o644))

@@ -23,6 +23,16 @@ var NaNColor = color.Gray{Y: 0xB0}
 type Grid2D struct {
 	X, Y []float64
 	Z    [][]float64
+
+	// Lo and Hi, if not nil, are the limits of each cell's interval at
+	// confidence Level, with the shape of Z (NaN for no interval). Cells
+	// whose interval is wider than HatchWidth are hatched.
+	Lo, Hi [][]float64
+	Level  float64
+
+	// N, if not nil, is each cell's number of replications, with the
+	// shape of Z; the figure states its range ("n = 1000 per cell").
+	N [][]int
 }
 
 // gridXYZ adapts a Grid2D to plotter.GridXYZ, upsampled by an integer
@@ -70,6 +80,10 @@ type HeatMapFigure struct {
 
 	// BarWidth is the width of the colour gradient; Gap the space between
 	// the map, the bar, its tick labels and its label.
+	// Note, if not empty, is a line of text drawn above the map: the
+	// number of replications per cell and what hatching means.
+	Note string
+
 	BarWidth, Gap vg.Length
 	// TextStyle is the style of the bar's tick labels and label.
 	TextStyle draw.TextStyle
@@ -139,6 +153,16 @@ func HeatMap(grid Grid2D, xLabel, yLabel, zLabel string) (*HeatMapFigure, error)
 	xmin, xmax, ymin, ymax := hm.DataRange()
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
 
+	p.X.Tick.Marker = levelTicks(grid.X)
+	p.Y.Tick.Marker = levelTicks(grid.Y)
+	note, err := gridNote(grid)
+	if err != nil {
+		return nil, err
+	}
+	if grid.Lo != nil {
+		p.Add(hatch{grid})
+	}
+
 	bar := plot.New()
 	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 256})
 	bar.HideAxes()
@@ -148,6 +172,7 @@ func HeatMap(grid Grid2D, xLabel, yLabel, zLabel string) (*HeatMapFigure, error)
 		Map: p, Bar: bar, Label: zLabel,
 		Ticks:    probTicks{}.Ticks(0, 1),
 		HasNaN:   hasNaN,
+		Note:     note,
 		BarWidth: 4 * vg.Millimeter, Gap: 2.5 * vg.Millimeter,
 		TextStyle: draw.TextStyle{
 			Color:   color.Black,
@@ -200,6 +225,12 @@ func (f *HeatMapFigure) Draw(c draw.Canvas) {
 	strip := f.Gap + f.BarWidth + tickLen + f.Gap/2 + labelW + f.Gap + labelH + vg.Points(2)
 
 	mapC := draw.Crop(c, 0, -strip, 0, 0)
+	if f.Note != "" {
+		nsty := sty
+		nsty.XAlign, nsty.YAlign = draw.XCenter, draw.YTop
+		c.FillText(nsty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Max.Y}, f.Note)
+		mapC = draw.Crop(mapC, 0, 0, 0, -(nsty.FontExtents().Height + vg.Points(3)))
+	}
 	f.Map.Draw(mapC)
 	da := f.Map.DataCanvas(mapC)
 

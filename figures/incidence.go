@@ -62,8 +62,8 @@ func IncidenceFromRisks(label string, cr *metrics.CompetingRisks, breakthrough, 
 // width there.
 //
 // The X axis is "Round (weeks)", the Y axis "Cumulative incidence" fixed
-// to [0, 1]; the legend, top left, names the policies and the two line
-// styles.
+// to [0, 1]; the legend names the policies and the two line styles (top
+// left inside the axes; Save and Outside draw it beside them).
 //
 // CumulativeIncidence returns an error wrapping ErrNoData if series is
 // empty or a series has neither curve, ErrMismatch if a curve's slices

@@ -22,8 +22,13 @@ type Panels struct {
 	// Legend, if not empty, is drawn as one centred row above the panels,
 	// for entries shared by all of them (such as the policies).
 	Legend []LegendEntry
-	// LegendStyle is the text style of Legend.
+	// LegendStyle is the text style of Legend and Note.
 	LegendStyle draw.TextStyle
+
+	// Note, if not empty, is one centred line of text drawn below the
+	// legend (or at the top), for what applies to every panel, such as
+	// which replications the panels summarise.
+	Note string
 }
 
 // LegendEntry is one entry of a figure-level legend: a name and the
@@ -55,6 +60,12 @@ func (f *Panels) Draw(c draw.Canvas) {
 	if len(f.Legend) > 0 {
 		c = f.drawLegend(c)
 	}
+	if f.Note != "" {
+		sty := f.LegendStyle
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+		c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y}, f.Note)
+		c = draw.Crop(c, 0, 0, 0, -(sty.FontExtents().Height + vg.Points(4)))
+	}
 	t := f.Tiles
 	if t.Rows == 0 {
 		t.Rows = len(f.Plots)
@@ -82,34 +93,54 @@ func (f *Panels) Draw(c draw.Canvas) {
 	}
 }
 
-// drawLegend draws f.Legend as a centred row at the top of c and returns
-// the rest of c.
+// drawLegend draws f.Legend as centred rows at the top of c, as many
+// entries per row as fit the width of c, and returns the rest of c.
 func (f *Panels) drawLegend(c draw.Canvas) draw.Canvas {
 	sty := f.LegendStyle
 	sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
 	h := sty.FontExtents().Height
 	thumbW := vg.Points(16)
 	em := sty.Width("m")
-	total := vg.Length(0)
-	for i, e := range f.Legend {
-		if i > 0 {
-			total += 2 * em
-		}
-		total += thumbW + em/2 + sty.Width(e.Name)
-	}
-	x := c.Center().X - total/2
-	yc := c.Max.Y - h/2
+	width := func(e LegendEntry) vg.Length { return thumbW + em/2 + sty.Width(e.Name) }
+	var rows [][]LegendEntry
+	var cur []LegendEntry
+	var used vg.Length
 	for _, e := range f.Legend {
-		tc := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
-			Min: vg.Point{X: x, Y: yc - h/2 + h/8},
-			Max: vg.Point{X: x + thumbW, Y: yc + h/2 - h/8},
-		}}
-		for _, th := range e.Thumbs {
-			th.Thumbnail(&tc)
+		w := width(e)
+		if len(cur) > 0 && used+2*em+w > c.Max.X-c.Min.X {
+			rows = append(rows, cur)
+			cur, used = nil, 0
 		}
-		x += thumbW + em/2
-		c.FillText(sty, vg.Point{X: x, Y: yc}, e.Name)
-		x += sty.Width(e.Name) + 2*em
+		if len(cur) > 0 {
+			used += 2 * em
+		}
+		cur = append(cur, e)
+		used += w
 	}
-	return draw.Crop(c, 0, 0, 0, -(h + vg.Points(4)))
+	rows = append(rows, cur)
+	yc := c.Max.Y - h/2
+	for _, row := range rows {
+		total := vg.Length(0)
+		for i, e := range row {
+			if i > 0 {
+				total += 2 * em
+			}
+			total += width(e)
+		}
+		x := c.Center().X - total/2
+		for _, e := range row {
+			tc := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+				Min: vg.Point{X: x, Y: yc - h/2 + h/8},
+				Max: vg.Point{X: x + thumbW, Y: yc + h/2 - h/8},
+			}}
+			for _, th := range e.Thumbs {
+				th.Thumbnail(&tc)
+			}
+			x += thumbW + em/2
+			c.FillText(sty, vg.Point{X: x, Y: yc}, e.Name)
+			x += sty.Width(e.Name) + 2*em
+		}
+		yc -= 1.2 * h
+	}
+	return draw.Crop(c, 0, 0, 0, -(vg.Length(len(rows))*1.2*h + vg.Points(2)))
 }

@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -35,16 +36,18 @@ var (
 	_ Figure = (*plot.Plot)(nil)
 	_ Figure = (*Panels)(nil)
 	_ Figure = (*HeatMapFigure)(nil)
+	_ Figure = Outside{}
 )
 
 // Save writes p, w wide and h high, to dir/basename.png (300 dpi),
 // dir/basename.svg (fonts embedded) and dir/basename.pdf, creating dir if
-// needed. It is SaveFigure for a single plot.
+// needed. It is SaveFigure of Outside{p}: the legend, if any, is drawn to
+// the right of the axes, never on the data.
 func Save(p *plot.Plot, dir, basename string, w, h vg.Length) error {
 	if p == nil {
 		return fmt.Errorf("figures: Save %q: nil plot: %w", basename, ErrNoData)
 	}
-	return SaveFigure(p, dir, basename, w, h)
+	return SaveFigure(Outside{p}, dir, basename, w, h)
 }
 
 // SaveFigure writes f, w wide and h high, in every format of Formats to
@@ -123,6 +126,21 @@ func Write(out io.Writer, f Figure, format string, w, h vg.Length) (err error) {
 	dc = draw.Crop(draw.New(c), margin, -margin, margin, -margin)
 	if err := drawSafely(f, dc); err != nil {
 		return err
+	}
+	if format == "svg" {
+		// gonum/plot's SVG writer leaves <image> at the default
+		// preserveAspectRatio ("xMidYMid meet"), so browsers letterbox a
+		// raster (a heat map, a colour bar) whose pixel aspect differs from
+		// its box, moving it off its axes. Stretch it to its box, as the
+		// PNG and PDF writers do.
+		var buf bytes.Buffer
+		if _, err := c.WriteTo(&buf); err != nil {
+			return fmt.Errorf("figures: write %s: %w", format, err)
+		}
+		if _, err := out.Write(bytes.ReplaceAll(buf.Bytes(), []byte("<image "), []byte(`<image preserveAspectRatio="none" `))); err != nil {
+			return fmt.Errorf("figures: write %s: %w", format, err)
+		}
+		return nil
 	}
 	if _, err := c.WriteTo(out); err != nil {
 		return fmt.Errorf("figures: write %s: %w", format, err)

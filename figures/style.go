@@ -127,8 +127,18 @@ func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 // integer step.
 type intTicks struct{}
 
-// Ticks returns integer ticks in [min, max].
-func (intTicks) Ticks(min, max float64) []plot.Tick {
+// Ticks returns integer ticks in [min, max], at most about ten labels.
+func (intTicks) Ticks(min, max float64) []plot.Tick { return intTicksN(min, max, 10) }
+
+// fewIntTicks is intTicks with at most five labels, for narrow panels.
+type fewIntTicks struct{}
+
+// Ticks returns integer ticks in [min, max], at most five labels.
+func (fewIntTicks) Ticks(min, max float64) []plot.Tick { return intTicksN(min, max, 5) }
+
+// intTicksN returns integer ticks in [min, max] at a round step giving at
+// most n labels (or every integer when the range is short).
+func intTicksN(min, max float64, n float64) []plot.Tick {
 	if !finite(min) || !finite(max) || max < min {
 		return nil
 	}
@@ -137,7 +147,7 @@ func (intTicks) Ticks(min, max float64) []plot.Tick {
 	step := 1.0
 	for _, s := range []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000} {
 		step = s
-		if span/s <= 10 {
+		if span/s <= n {
 			break
 		}
 	}

@@ -180,3 +180,45 @@ func bandRuns(b *metrics.Bands, minCount int) [][3]plotter.XYs {
 	flush()
 	return runs
 }
+
+// TrajectoryGrid draws the panels in a grid of cols columns (rows as
+// needed), for example one panel per policy with one series per variable
+// when the variables share a scale. Every panel has its own title and axes;
+// the legend, one row above the grid, is that of the panel with the most
+// series, so series i should mean the same in every panel. All panels
+// share one X and one Y range, so that they compare at a glance. note, if not
+// empty, is drawn below the legend: state there which replications the
+// bands summarise. cols < 1 means 1.
+//
+// TrajectoryGrid returns the errors of Trajectories.
+func TrajectoryGrid(panels []TrajectoryPanel, cols int, note string) (*Panels, error) {
+	f, err := Trajectories(panels)
+	if err != nil {
+		return nil, err
+	}
+	cols = max(cols, 1)
+	row := f.Plots[0]
+	var grid [][]*plot.Plot
+	for i := 0; i < len(row); i += cols {
+		r := make([]*plot.Plot, cols)
+		copy(r, row[i:min(i+cols, len(row))])
+		grid = append(grid, r)
+	}
+	f.Plots = grid
+	f.Note = note
+	// Common Y range, so that panels compare at a glance.
+	lo, hi := row[0].Y.Min, row[0].Y.Max
+	for _, p := range row {
+		lo, hi = min(lo, p.Y.Min), max(hi, p.Y.Max)
+	}
+	xmax := row[0].X.Max
+	for _, p := range row {
+		xmax = max(xmax, p.X.Max)
+	}
+	for _, p := range row {
+		p.Y.Min, p.Y.Max = lo, hi
+		p.X.Max = xmax
+		p.X.Tick.Marker = fewIntTicks{}
+	}
+	return f, nil
+}

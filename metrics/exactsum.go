@@ -113,6 +113,32 @@ func (s *ExactSum) Merge(o *ExactSum) {
 	s.negInf += o.negInf
 }
 
+// magnitude returns the sign of the (finite) sum and a copy whose limbs
+// hold its absolute value: every limb in [0, 2^32) except the top one,
+// which is non-negative. Limbs of a normalized negative sum are a
+// two's-complement-like vector whose top limb is negative; read one by one
+// they would stand for huge opposite terms (±2^1134), so callers that
+// scale limbs individually need this sign-magnitude form.
+func (s *ExactSum) magnitude() (neg bool, v ExactSum) {
+	v = *s
+	v.normalize()
+	neg = v.limb[numLimbs-1] < 0
+	if neg { // negate the two's-complement-like limb vector
+		borrow := int64(0)
+		for i := 0; i < numLimbs-1; i++ {
+			x := -v.limb[i] - borrow
+			borrow = 0
+			if x < 0 {
+				x += 1 << limbBits
+				borrow = 1
+			}
+			v.limb[i] = x
+		}
+		v.limb[numLimbs-1] = -v.limb[numLimbs-1] - borrow
+	}
+	return neg, v
+}
+
 // Reset sets the sum to zero.
 func (s *ExactSum) Reset() { *s = ExactSum{} }
 
@@ -127,22 +153,7 @@ func (s *ExactSum) Float64() float64 {
 	case s.negInf > 0:
 		return math.Inf(-1)
 	}
-	v := *s
-	v.normalize()
-	neg := v.limb[numLimbs-1] < 0
-	if neg { // negate the two's-complement-like limb vector
-		borrow := int64(0)
-		for i := 0; i < numLimbs-1; i++ {
-			x := -v.limb[i] - borrow
-			borrow = 0
-			if x < 0 {
-				x += 1 << limbBits
-				borrow = 1
-			}
-			v.limb[i] = x
-		}
-		v.limb[numLimbs-1] = -v.limb[numLimbs-1] - borrow
-	}
+	neg, v := s.magnitude()
 	top := numLimbs - 1
 	for top >= 0 && v.limb[top] == 0 {
 		top--

@@ -73,18 +73,22 @@ func (m *Moments) Variance() float64 {
 	}
 	c := m.Mean()
 	acc := m.sumSq
-	s := m.sum
-	s.normalize()
+	neg, s := m.sum.magnitude()
+	k := -2 * c // coefficient of |Σx|: -2c·Σx = k·|Σx| with k = ∓2c
+	if neg {
+		k = 2 * c
+	}
 	nf := float64(m.n)
 	addProd := func(a, b float64) {
 		h := a * b
 		acc.Add(h)
 		acc.Add(math.FMA(a, b, -h))
 	}
-	// -2c·Σx, limb by limb: Σx = Σ_i limb_i·2^(32i-1074).
+	// -2c·Σx, limb by limb: |Σx| = Σ_i limb_i·2^(32i-1074), every limb
+	// non-negative (sign-magnitude form, so no limb term overflows).
 	for i, l := range s.limb {
 		if l != 0 {
-			addProd(-2*c, math.Ldexp(float64(l), i*limbBits-1074))
+			addProd(k, math.Ldexp(float64(l), i*limbBits-1074))
 		}
 	}
 	// n·c² = n·(h + l) with h + l = c² exactly.

@@ -101,6 +101,27 @@ func TestMoments(t *testing.T) {
 	if c.Variance() != 1 || c.Mean() != 1e9+2 {
 		t.Errorf("large-mean data: mean %v variance %v, want 1e9+2 and 1", c.Mean(), c.Variance())
 	}
+	// Negative sums: {-8, 0, 0} has mean -8/3 and centred sum of squares
+	// 64 - 3·(8/3)² = 128/3, so variance 64/3 (by hand). Every sign mix
+	// must agree with gonum's two-pass variance.
+	var neg Moments
+	for _, x := range []float64{-8, 0, 0} {
+		_ = neg.Add(x)
+	}
+	if !closeTo(neg.Variance(), 64.0/3, 1e-15) {
+		t.Errorf("{-8, 0, 0}: variance %v, want 64/3", neg.Variance())
+	}
+	for _, shift := range []float64{-1e6, -3, -0.5, 0, 0.5, 1e6} {
+		var m Moments
+		ys := make([]float64, 200)
+		for i := range ys {
+			ys[i] = shift + rng.NormFloat64()
+			_ = m.Add(ys[i])
+		}
+		if _, v := stat.MeanVariance(ys, nil); !closeTo(m.Variance(), v, 1e-8) {
+			t.Errorf("shift %v: variance %v, gonum %v", shift, m.Variance(), v)
+		}
+	}
 	// t interval with 10 observations 1..10: mean 5.5, s = 3.02765,
 	// t_{0.975,9} = 2.262157 (go-ecosystem.md section 5: 2.26216).
 	var d Moments

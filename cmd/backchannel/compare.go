@@ -20,6 +20,7 @@ func (c *cli) compareCmd(args []string) error {
 	fs := c.newFlagSet("compare", compareUsage)
 	var f runFlags
 	f.register(fs, flagSet{csv: true, json: true, reps: DefaultReps})
+	f.fig.cmdline = append([]string{"compare"}, args...)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err

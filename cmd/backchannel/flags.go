@@ -109,6 +109,7 @@ type runFlags struct {
 	noFigures bool
 	progress  optBool
 	timing    bool
+	fig       figOpts // figures, figure data and report (report.go)
 }
 
 // flagSet says which of the shared flags a command has.
@@ -137,6 +138,7 @@ func (f *runFlags) register(fs *flag.FlagSet, with flagSet) {
 	fs.BoolVar(&f.noFigures, "no-figures", false, "do not write figures")
 	fs.Var(&f.progress, "progress", "progress bar on stderr (default: on when stderr is a terminal)")
 	fs.BoolVar(&f.timing, "timing", false, "print the wall time on stderr")
+	f.fig.register(fs, with.csv)
 }
 
 // check returns a usage error for out-of-range numeric flags.
@@ -157,7 +159,7 @@ func (f *runFlags) check() error {
 	if len(errs) > 0 {
 		return usagef("%s", strings.Join(errs, "; "))
 	}
-	return nil
+	return f.fig.check()
 }
 
 // showProgress reports whether to draw the progress bar.

@@ -36,6 +36,7 @@ is refused.
 func (c *cli) mergeCmd(args []string) error {
 	fs := c.newFlagSet("merge", mergeUsage)
 	var f runFlags
+	f.fig.cmdline = append([]string{"merge"}, args...)
 	fs.BoolVar(&f.json, "json", false, "print the JSON summary on stdout instead of the table (run files only)")
 	fs.StringVar(&f.out, "out", "", "also write summary.json (run) or sweep.csv (sweep), the scenario(s) and figures to `DIR`")
 	fs.BoolVar(&f.noFigures, "no-figures", false, "with --out, do not write figures")
@@ -132,5 +133,6 @@ func (c *cli) mergeSweep(f *runFlags, files []string, allowPartial bool) error {
 		}
 		fmt.Fprintf(c.stderr, "backchannel: %v; merging anyway (--allow-partial)\n", err)
 	}
+	f.seed = m.Seed
 	return c.sweepOutputs(f, m.Base.Scenario, m.Design, m.Points, m.Spec.LHS == 0)
 }

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
@@ -26,7 +25,8 @@ Runs a study: every policy given with --policy (default: the built-in
 policies front-only, back-only, back-then-front, reliance=0.5 and parallel)
 on one scenario (default: the built-in default scenario), side by side on
 common random numbers. Prints the table (or --json) on stdout and writes
-summary.json, scenario.yaml, figures and, with --csv, outcomes.csv to --out.
+summary.json, scenario.yaml, figures, the data behind them (tidy CSV),
+report.html (self-contained) and, with --csv, outcomes.csv to --out.
 
 Sharded and resumable runs:
   --shard I/N --save FILE   run only shard I (0-based) of N, save a partial-result file
@@ -43,6 +43,7 @@ func (c *cli) runCmd(args []string) error {
 	fs := c.newFlagSet("run", runUsage)
 	var f runFlags
 	f.register(fs, flagSet{scenario: true, csv: true, json: true, reps: DefaultReps})
+	f.fig.cmdline = append([]string{"run"}, args...)
 	var o runOpts
 	fs.Float64Var(&o.precision, "precision", 0, "sequential stopping: stop when the 95% Wilson half-width of every arm's breakthrough share is below `X` (or at --reps)")
 	o.register(fs)
@@ -262,17 +263,7 @@ func (c *cli) writeFiles(f *runFlags, s *sim.Study, res *sim.StudyResult, rep *s
 			return err
 		}
 	}
-	if f.noFigures {
-		return nil
-	}
-	if res.Succeeded() == 0 {
-		fmt.Fprintln(c.stderr, "backchannel: no finished replications: no figures")
-		return nil
-	}
-	if _, err := studyout.StudyFigures(f.out, s, res); err != nil && !errors.Is(err, figures.ErrNoData) {
-		return err
-	}
-	return nil
+	return c.studyExtras(f, s, res, rep)
 }
 
 // writeScenarios writes the scenario of the study as scenario.yaml, or,

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/results"
 	"github.com/backchannel-sim/backchannel/sim"
@@ -35,9 +34,10 @@ over a policy parameter (policy.reliance, policy.switch_trust).
   --lhs: a Latin hypercube of N points over the box FROM:TO of each parameter
 
 Each point runs --reps replications with its own seed stream (StreamSeed(seed,
-point)). Writes sweep.csv and figures to --out: shares of each outcome
-against the parameter (one parameter), or a heat map of the breakthrough
-probability (two parameters on a grid). Prints a table on stdout. There is
+point)). Writes sweep.csv, sweep-data.csv (tidy), report.html and figures
+to --out: shares of each outcome against the parameter (one parameter), or
+a heat map of the breakthrough probability (two parameters on a grid; none
+for a Latin hypercube or three or more parameters, as stderr says). Prints a table on stdout. There is
 no JSON summary of a sweep: sweep.csv is its data file.
 
 Sharded sweeps (shards split the design points; every point keeps its seed
@@ -62,6 +62,7 @@ func (c *cli) sweepCmd(args []string) error {
 	fs := c.newFlagSet("sweep", sweepUsage)
 	var f runFlags
 	f.register(fs, flagSet{scenario: true, reps: DefaultSweepReps})
+	f.fig.cmdline = append([]string{"sweep"}, args...)
 	var params paramList
 	fs.Var(&params, "param", "swept parameter `FIELD=FROM:TO:STEP` (grid) or FIELD=FROM:TO (--lhs), repeatable")
 	lhs := fs.Int("lhs", 0, "Latin hypercube design of `N` points instead of a grid")
@@ -298,73 +299,7 @@ func (c *cli) sweepOutputs(f *runFlags, base *sim.Scenario, d *mc.Design[sim.Arm
 	if err := os.WriteFile(filepath.Join(f.out, "scenario.yaml"), y, 0o644); err != nil {
 		return err
 	}
-	if f.noFigures || len(points) == 0 {
-		return nil
-	}
-	var full []sim.SweepPoint
-	for _, p := range points {
-		if p.Result.Succeeded() > 0 {
-			full = append(full, p)
-		}
-	}
-	switch {
-	case len(d.Params) == 1 && len(full) > 0:
-		p, err := figures.SharesVsParam(studyout.SharePoints(full, 0), d.Params[0].Name)
-		if err != nil {
-			fmt.Fprintf(c.stderr, "backchannel: no shares figure: %v\n", err)
-			return nil
-		}
-		return figures.Save(p, f.out, "shares", studyout.Width, studyout.Height)
-	case len(d.Params) == 2 && grid && len(full) > 0:
-		g := heatGrid(d, points)
-		hm, err := figures.HeatMap(g, d.Params[0].Name, d.Params[1].Name, "P(breakthrough)")
-		if err != nil {
-			fmt.Fprintf(c.stderr, "backchannel: no heat map: %v\n", err)
-			return nil
-		}
-		return figures.SaveFigure(hm, f.out, "heatmap", studyout.Width, studyout.Height)
-	}
-	return nil
-}
-
-// heatGrid arranges the breakthrough shares of a two-parameter grid:
-// point i·ny + j is (X[i], Y[j]); missing or empty points are NaN.
-func heatGrid(d *mc.Design[sim.Arm], points []sim.SweepPoint) figures.Grid2D {
-	var xs, ys []float64
-	for _, pt := range d.Points {
-		if !containsF(xs, pt[0]) {
-			xs = append(xs, pt[0])
-		}
-		if !containsF(ys, pt[1]) {
-			ys = append(ys, pt[1])
-		}
-	}
-	z := make([][]float64, len(xs))
-	for i := range z {
-		z[i] = make([]float64, len(ys))
-		for j := range z[i] {
-			z[i][j] = math.NaN()
-		}
-	}
-	for _, p := range points {
-		k := p.Result.Summary.Arms[0].Kinds
-		n := k[0] + k[1] + k[2]
-		if n == 0 {
-			continue
-		}
-		i, j := p.Index/len(ys), p.Index%len(ys)
-		z[i][j] = float64(k[sim.Breakthrough]) / float64(n)
-	}
-	return figures.Grid2D{X: xs, Y: ys, Z: z}
-}
-
-func containsF(xs []float64, x float64) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
+	return c.sweepExtras(f, base, d, points, grid)
 }
 
 // writeSweepTable prints one line per point: the parameter values, the
