@@ -8,27 +8,81 @@ import (
 	"testing"
 )
 
-func TestTimeDependentAlpha(t *testing.T) {
+func TestReadinessConcessionRate(t *testing.T) {
 	t.Parallel()
-	c := TimeDependent{Kappa: 0.1}
-	// Faratin et al. (1998): α(0)=κ, α(T)=1; β>1 concedes early (above the
-	// linear schedule), β<1 late (below it).
-	if got := c.Alpha(0, 100, 2); got != 0.1 {
-		t.Errorf("α(0) = %g, want κ = 0.1", got)
-	}
-	if got := c.Alpha(100, 100, 0.5); got != 1 {
-		t.Errorf("α(T) = %g, want 1", got)
-	}
-	lin := c.Alpha(25, 100, 1)
-	if want := 0.1 + 0.9*0.25; math.Abs(lin-want) > 1e-15 {
-		t.Errorf("linear α(T/4) = %g, want %g", lin, want)
-	}
-	if con, bou := c.Alpha(25, 100, 2), c.Alpha(25, 100, 0.5); !(con > lin && lin > bou) {
-		t.Errorf("conceder %g, linear %g, boulware %g: want conceder > linear > boulware", con, lin, bou)
+	p := DefaultNegotiatorParams()
+	var n Negotiator
+	n.Reset(&p)
+	c := ReadinessConcession{K0: 0.1, Reciprocity: 1}
+	// k = K0·R·(½+τ)·max(0, 1 − π·a)·(1 + ρ·q), by hand at the defaults
+	// (R = 0.3, τ = 0.2, π = 1.75).
+	for _, tc := range []struct{ a, q, want float64 }{
+		{0, 0, 0.1 * 0.3 * 0.7},
+		{0, 1, 0.1 * 0.3 * 0.7 * 2},
+		{0.2, 0, 0.1 * 0.3 * 0.7 * (1 - 1.75*0.2)},
+		{0.6, 1, 0}, // 1 − π·a < 0: a watched negotiator does not concede
+	} {
+		if got := c.Rate(&n, tc.a, tc.q); math.Abs(got-tc.want) > 1e-15 {
+			t.Errorf("Rate(a=%g, q=%g) = %g, want %g", tc.a, tc.q, got, tc.want)
+		}
 	}
 }
 
-// Stylized fact 6 (MODEL-NOTES.md): trust rises slowly and falls fast; the
+// Concessions move the demand linearly toward the perceived midpoint of the
+// zone of agreement and never past it.
+func TestConcedeTowardTarget(t *testing.T) {
+	t.Parallel()
+	p := DefaultNegotiatorParams()
+	var n Negotiator
+	n.Reset(&p)
+	n.Belief = 0.35 // knows the other's reservation (the defaults are symmetric)
+	f := (1 + p.Reservation - 0.35) / 2
+	if got := n.Target(); got != f {
+		t.Fatalf("target %g, want (1 + r − b)/2 = %g", got, f)
+	}
+	n.Concede(0.1)
+	if want := p.Aspiration - 0.1*(p.Aspiration-f); math.Abs(n.Demand-want) > 1e-15 || math.Abs(n.Conceded-0.1*(p.Aspiration-f)) > 1e-15 {
+		t.Errorf("one step: demand %g conceded %g, want %g", n.Demand, n.Conceded, want)
+	}
+	for range 100 {
+		n.Concede(0.1)
+	}
+	if n.Demand != f || n.Conceded != 0 {
+		t.Errorf("after 100 steps: demand %g (conceded %g), want the target %g and no more", n.Demand, n.Conceded, f)
+	}
+	n.Belief = 0.1 // now believes the other can go much lower: no retraction
+	n.Concede(1)
+	if n.Demand != f {
+		t.Errorf("a higher target raised the demand to %g", n.Demand)
+	}
+}
+
+// The Kalman update of the belief about the other's reservation has the
+// textbook gain v/(v + σ²) (Kalman 1960).
+func TestLearnKalman(t *testing.T) {
+	t.Parallel()
+	p := DefaultNegotiatorParams()
+	var n Negotiator
+	n.Reset(&p)
+	v0 := p.BeliefSD * p.BeliefSD
+	n.Learn(0.45, 0.1, 0)
+	k := v0 / (v0 + 0.01)
+	if want := p.BeliefPrior + k*(0.45-p.BeliefPrior); math.Abs(n.Belief-want) > 1e-15 {
+		t.Errorf("belief %g, want %g", n.Belief, want)
+	}
+	if want := (1 - k) * v0; math.Abs(n.BeliefVar-want) > 1e-18 {
+		t.Errorf("variance %g, want %g", n.BeliefVar, want)
+	}
+	// Noisier signals teach less.
+	var m Negotiator
+	m.Reset(&p)
+	m.Learn(0.45, 0.5, 0)
+	if !(m.Belief < n.Belief) {
+		t.Errorf("noisy signal moved the belief to %g, candid one to %g: want less", m.Belief, n.Belief)
+	}
+}
+
+// Stylized fact 6 (docs/MODEL.md §1.2): trust rises slowly and falls fast; the
 // ratio of events needed is about the asymmetry λ.
 func TestAsymmetricTrustRatio(t *testing.T) {
 	t.Parallel()
@@ -177,15 +231,22 @@ func TestSpoilerTypes(t *testing.T) {
 		lim.Mobilise(true, 0.6, 0.5, false) // offer above the demand 0.45
 		tot.Mobilise(true, 0.6, 0.5, false)
 	}
-	if lim.Mobilisation > mL/5 || lim.AttackProb(true) != 0 {
-		t.Errorf("satisfied limited spoiler: mobilisation %g (from %g), attack prob %g", lim.Mobilisation, mL, lim.AttackProb(true))
+	if lim.Mobilisation > mL/5 || lim.AttackProb(1) != 0 {
+		t.Errorf("satisfied limited spoiler: mobilisation %g (from %g), attack prob %g", lim.Mobilisation, mL, lim.AttackProb(1))
 	}
-	if tot.Mobilisation < mT*0.9 || tot.AttackProb(false) <= 0 {
+	if tot.Mobilisation < mT*0.9 || tot.AttackProb(0) <= 0 {
 		t.Errorf("total spoiler calmed: mobilisation %g (from %g)", tot.Mobilisation, mT)
 	}
-	// Milestones raise the attack hazard (Kydd & Walter 2002).
-	if !(tot.AttackProb(true) > tot.AttackProb(false)) {
-		t.Error("milestone did not raise the attack probability")
+	// Visible progress toward a deal raises the hazard (Kydd & Walter
+	// 2002): p = 1 − exp(−c·m·θ·(1 + β_v·v)), by hand.
+	for _, v := range []float64{0, 0.5, 1} {
+		want := -math.Expm1(-tot.P.Capability * tot.Mobilisation * tot.Threat * (1 + tot.P.ProgressBoost*v))
+		if got := tot.AttackProb(v); math.Abs(got-want) > 1e-15 {
+			t.Errorf("AttackProb(%g) = %g, want %g", v, got, want)
+		}
+	}
+	if !(tot.AttackProb(1) > tot.AttackProb(0)) {
+		t.Error("progress did not raise the attack probability")
 	}
 	// Greedy demands grow with mobilisation.
 	g := spoiler(Greedy)
@@ -202,25 +263,19 @@ func TestSpoilerUnawareDoesNotMobilise(t *testing.T) {
 	for range 20 {
 		s.Mobilise(true, 0, 1, true)
 	}
-	if s.Mobilisation != 0 || s.AttackProb(true) != 0 {
+	if s.Mobilisation != 0 || s.AttackProb(1) != 0 {
 		t.Errorf("unaware spoiler: mobilisation %g", s.Mobilisation)
 	}
 }
 
-func TestNegotiatorPosturingAndCosts(t *testing.T) {
+func TestNegotiatorCostsAndAudience(t *testing.T) {
 	t.Parallel()
 	p := DefaultNegotiatorParams()
 	var n Negotiator
 	n.Reset(&p)
-	n.Concede(10, p.BetaBack)
-	n.State(0.5, 0)
-	if n.Stated != n.Demand {
-		t.Errorf("secret table: stated %g != demand %g", n.Stated, n.Demand)
-	}
-	n.State(0.5, 1)
-	want := n.Demand + p.Posturing*0.5*(1-n.Demand)
-	if math.Abs(n.Stated-want) > 1e-15 {
-		t.Errorf("posturing: stated %g, want %g", n.Stated, want)
+	n.PayAudience(0.5, 0.1)
+	if want := p.InitialApproval - p.AudienceCost*0.5*0.1; math.Abs(n.Approval-want) > 1e-15 {
+		t.Errorf("audience cost: approval %g, want %g (Fearon 1994)", n.Approval, want)
 	}
 	r0 := n.Reservation
 	for range 1000 {
@@ -236,6 +291,46 @@ func TestNegotiatorPosturingAndCosts(t *testing.T) {
 	n.Reveal(0.16, 0)
 	if math.Abs(n.Approval-0.6*0.84) > 1e-12 {
 		t.Errorf("reveal at authority 0.5: approval %g, want 0.6·(1−0.16)", n.Approval)
+	}
+	d := n.Demand
+	n.Demand = 0.5
+	n.Retract(0.3)
+	if want := 0.5 + 0.3*(p.Aspiration-0.5); math.Abs(n.Demand-want) > 1e-15 {
+		t.Errorf("retract: demand %g, want %g (from %g)", n.Demand, want, d)
+	}
+}
+
+// With no individual noise a ballot is the win-set count of Support; with
+// logistic noise the expected support is the mean logistic CDF.
+func TestBallot(t *testing.T) {
+	t.Parallel()
+	p := DefaultConstituencyParams()
+	p.Size = 4
+	var c Constituency
+	rng := rand.New(rand.NewPCG(1, 1))
+	c.Reset(&p, rng)
+	copy(c.X, []float64{0.3, 0.4, 0.5, 0.6})
+	z := make([]float64, 4)
+	p.VoterNoise = 0
+	if got := c.Ballot(0.45, 0, 0, z, rng); got != 0.5 {
+		t.Errorf("noiseless ballot at 0.45: %g, want 0.5", got)
+	}
+	if got := c.Ballot(0.45, 0, 0.1, z, rng); got != 0.75 {
+		t.Errorf("noiseless ballot with mood 0.1: %g, want 0.75", got)
+	}
+	p.VoterNoise = 0.1
+	p.Size = 1
+	c.Reset(&p, rng)
+	c.X[0] = 0.5
+	const n = 200000
+	yes := 0.0
+	for range n {
+		yes += c.Ballot(0.55, 0, 0, z, rng)
+	}
+	// P(0.05 + 0.1·ε > 0) = 1/(1 + e^(−0.5)).
+	want := 1 / (1 + math.Exp(-0.5))
+	if se := math.Sqrt(want * (1 - want) / n); math.Abs(yes/n-want) > 4*se {
+		t.Errorf("logit support %g, want %g ± %g", yes/n, want, 4*se)
 	}
 }
 

@@ -67,7 +67,7 @@ func (d Deffuant) Step(x []float64, rng *rand.Rand) {
 type ConstituencyParams struct {
 	// Size is the number of constituents. Default 200; range [1, 10^6].
 	Size int `json:"size" yaml:"size"`
-	// HawkMean is the mean initial required share. Default 0.48.
+	// HawkMean is the mean initial required share. Default 0.45.
 	HawkMean float64 `json:"hawk_mean" yaml:"hawk_mean"`
 	// HawkConcentration is a+b of the Beta(a, b) initial distribution with
 	// mean HawkMean: larger is less dispersed. Default 20.
@@ -100,19 +100,25 @@ type ConstituencyParams struct {
 	AttentionDecay float64 `json:"attention_decay" yaml:"attention_decay"`
 	// PrepRate is the per-round growth of preparedness toward 1 while talks
 	// are visible: public, exposed, or an announced deal awaiting its vote
-	// (research/literature.md eq. 1e). Default 0.03.
+	// (Wanis-St. John 2005; docs/MODEL.md §7.10). Default 0.03.
 	PrepRate float64 `json:"prep_rate" yaml:"prep_rate"`
 	// RevealBacklash hardens opinions when secret talks are exposed:
 	// x ← x + b·(1 − prep)·(1 − x). Default 0.1.
 	RevealBacklash float64 `json:"reveal_backlash" yaml:"reveal_backlash"`
+	// VoterNoise T is the scale of each voter's logistic taste shock at a
+	// ratification vote, in share units (random utility; McFadden 1974):
+	// voter v accepts iff s − x_v + bonus + mood + T·ε_v > 0, ε_v standard
+	// logistic. Default 0.08; [0, 1].
+	VoterNoise float64 `json:"voter_noise" yaml:"voter_noise"`
 }
 
 // DefaultConstituencyParams returns the documented defaults.
 func DefaultConstituencyParams() ConstituencyParams {
 	return ConstituencyParams{
-		Size: 200, HawkMean: 0.48, HawkConcentration: 20, Epsilon: 0.15, Mu: 0.3, Rate: 0.5,
+		Size: 200, HawkMean: 0.45, HawkConcentration: 20, Epsilon: 0.15, Mu: 0.3, Rate: 0.5,
 		AcceptLatitude: 0.15, RejectLatitude: 0.35, MuLeader: 0.05, MuBoomerang: 0.02,
 		AttentionRise: 0.2, AttentionDecay: 0.1, PrepRate: 0.03, RevealBacklash: 0.1,
+		VoterNoise: 0.08,
 	}
 }
 
@@ -134,6 +140,7 @@ func (p *ConstituencyParams) Validate() error {
 	e.Prob("attention_decay", p.AttentionDecay)
 	e.Prob("prep_rate", p.PrepRate)
 	e.Prob("reveal_backlash", p.RevealBacklash)
+	e.Prob("voter_noise", p.VoterNoise)
 	return e.Err()
 }
 
@@ -168,6 +175,34 @@ func (c *Constituency) Reset(p *ConstituencyParams, rng *rand.Rand) {
 	}
 	c.Attention = 0
 	c.Preparedness = 0
+}
+
+// Ballot fills z with each constituent's net utility of a deal giving
+// their side the share s (random utility; McFadden 1974), before the common
+// mood of the day:
+//
+//	z_v = s − x_v + bonus + T·ln(u_v/(1 − u_v)),   u_v ~ U(0,1)
+//
+// where T is VoterNoise and bonus collects the leader's cue, preparedness
+// and surprise (docs/MODEL.md §7.14). Constituent v votes for the deal iff
+// z_v + mood > 0. It returns the share in favour at the given mood. z must
+// have len(X) elements; it draws len(X) uniforms from rng, whatever T.
+func (c *Constituency) Ballot(s, bonus, mood float64, z []float64, rng *rand.Rand) float64 {
+	z = z[:len(c.X)]
+	t := c.P.VoterNoise
+	k := 0
+	for i, x := range c.X {
+		u := rng.Float64()
+		for u == 0 {
+			u = rng.Float64()
+		}
+		zi := s - x + bonus + t*math.Log(u/(1-u))
+		z[i] = zi
+		if zi+mood > 0 {
+			k++
+		}
+	}
+	return float64(k) / float64(len(c.X))
 }
 
 // Step applies one round of peer influence.
@@ -249,7 +284,7 @@ func (c *Constituency) Pressure(mean float64) float64 { return c.Attention * mea
 // Support returns the share of constituents who accept a deal giving their
 // side the share s, when the acceptance bar is shifted by bonus (positive:
 // more lenient): constituent j accepts iff x_j ≤ s + bonus (Putnam's
-// win-set, research/literature.md eq. 3a).
+// win-set; docs/MODEL.md §7.14).
 func (c *Constituency) Support(s, bonus float64) float64 {
 	bar := s + bonus
 	k := 0
@@ -267,6 +302,13 @@ func (c *Constituency) Support(s, bonus float64) float64 {
 func (c *Constituency) OrderStat(k int, scratch []float64) float64 {
 	a := scratch[:len(c.X)]
 	copy(a, c.X)
+	return KthSmallest(a, k)
+}
+
+// KthSmallest returns the k-th smallest element of a (1 ≤ k ≤ len(a)),
+// reordering a in place. It runs in expected linear time (quickselect with a
+// median-of-three pivot) and allocates nothing.
+func KthSmallest(a []float64, k int) float64 {
 	lo, hi, k := 0, len(a)-1, k-1
 	for lo < hi {
 		mid := lo + (hi-lo)/2

@@ -24,7 +24,7 @@ func ExampleAsymmetricTrust() {
 
 // A constituency's support for a deal: the share of constituents whose
 // required share is met. After a year of bounded-confidence influence the
-// opinions sit in a tight cluster just above 0.45, so a small bonus
+// opinions sit in a tight cluster near 0.45, so a small bonus
 // (preparedness, approval) decides the vote: ratification is knife-edge,
 // as in the 2005 New York transit vote lost by 7 of 22,461.
 func ExampleConstituency() {
@@ -32,15 +32,15 @@ func ExampleConstituency() {
 	p.Size = 1000
 	rng := rand.New(rand.NewPCG(1, 2))
 	var c agents.Constituency
-	c.Reset(&p, rng) // opinions from Beta with mean 0.48
+	c.Reset(&p, rng) // opinions from Beta with mean 0.45
 	for range 52 {   // a year of peer influence
 		c.Step(rng)
 	}
-	fmt.Printf("support for a 45%% share: %.2f\n", c.Support(0.45, 0))
-	fmt.Printf("with a preparedness bonus of 0.05: %.2f\n", c.Support(0.45, 0.05))
+	fmt.Printf("support for a 42%% share: %.2f\n", c.Support(0.42, 0))
+	fmt.Printf("with a preparedness bonus of 0.05: %.2f\n", c.Support(0.42, 0.05))
 	fmt.Printf("opinions' s.d.: %.2f\n", c.Polarisation())
 	// Output:
-	// support for a 45% share: 0.01
+	// support for a 42% share: 0.01
 	// with a preparedness bonus of 0.05: 0.98
 	// opinions' s.d.: 0.04
 }

@@ -113,9 +113,12 @@ type SpoilerParams struct {
 	// Grievance adds to the drive while talks exclude the spoiler
 	// (secrecy excludes sub-parties: Wanis-St. John 2005). Default 0.5.
 	Grievance float64 `json:"grievance" yaml:"grievance"`
-	// MilestoneBoost multiplies the attack hazard at milestones (exposure,
-	// announcement, ratification vote; Kydd & Walter 2002). Default 4.
-	MilestoneBoost float64 `json:"milestone_boost" yaml:"milestone_boost"`
+	// ProgressBoost β_v scales how much the progress toward a deal that the
+	// spoiler can see raises its attack hazard: k = c·m·θ·(1 + β_v·v), with
+	// v ∈ [0,1] the visible progress (1 at an announced deal and its vote).
+	// Extremists strike when a deal is near (Kydd & Walter 2002).
+	// Default 4; [0, 1000].
+	ProgressBoost float64 `json:"progress_boost" yaml:"progress_boost"`
 	// LeakRate is the per-round probability, per unit mobilisation, that an
 	// aware inside spoiler leaks secret talks. Default 0.02.
 	LeakRate float64 `json:"leak_rate" yaml:"leak_rate"`
@@ -125,7 +128,7 @@ type SpoilerParams struct {
 // documented default rates; scenario files start each listed spoiler from it.
 func DefaultSpoilerParams() SpoilerParams {
 	return SpoilerParams{Demand: 0.45, Greed: 0.2, Capability: 0.02, Growth: 0.1, Decay: 0.05,
-		Grievance: 0.5, MilestoneBoost: 4, LeakRate: 0.02}
+		Grievance: 0.5, ProgressBoost: 4, LeakRate: 0.02}
 }
 
 // DefaultSpoilers returns the default factions: on each side a total
@@ -159,7 +162,7 @@ func (p *SpoilerParams) Validate() error {
 	e.Prob("growth", p.Growth)
 	e.Prob("decay", p.Decay)
 	e.Closed("grievance", p.Grievance, 0, 10)
-	e.Closed("milestone_boost", p.MilestoneBoost, 0, 1000)
+	e.Closed("progress_boost", p.ProgressBoost, 0, 1000)
 	e.Prob("leak_rate", p.LeakRate)
 	return e.Err()
 }
@@ -171,7 +174,7 @@ type SpoilerBehaviour interface {
 }
 
 // StedmanBehaviour is the default behaviour by type (Stedman 1997;
-// research/literature.md eq. 2a):
+// docs/MODEL.md §7.12):
 //
 //	limited:  threat = max(0, d − offer)/d
 //	greedy:   as limited with d = Demand + Greed·m
@@ -197,11 +200,16 @@ func (StedmanBehaviour) Threat(s *Spoiler, offer float64) float64 {
 type Spoiler struct {
 	P         *SpoilerParams
 	Behaviour SpoilerBehaviour
+	SpoilerState
+}
+
+// SpoilerState is the dynamic state of a spoiler; Reset assigns a fresh one.
+type SpoilerState struct {
 	// Aware is true once the spoiler knows of the talks.
 	Aware bool
 	// Mobilisation m ∈ [0,1].
 	Mobilisation float64
-	// Threat is the last computed threat.
+	// Threat is the last computed threat θ (the spoiler's stake).
 	Threat float64
 }
 
@@ -209,14 +217,12 @@ type Spoiler struct {
 func (s *Spoiler) Reset(p *SpoilerParams) {
 	s.P = p
 	s.Behaviour = StedmanBehaviour{}
-	s.Aware = false
-	s.Mobilisation = 0
-	s.Threat = 0
+	s.SpoilerState = SpoilerState{}
 }
 
-// Mobilise updates mobilisation for one round (research/literature.md eq.
-// 2b). While aware of ongoing talks, with threat θ from the offer on the
-// table, exclusion e ∈ {0,1} (talks are secret) and the own side's mean
+// Mobilise updates mobilisation for one round (docs/MODEL.md §7.12).
+// While aware of ongoing talks, with threat θ from the offer on the table,
+// exclusion e ∈ {0,1} (talks are secret) and the own side's mean
 // hawkishness h:
 //
 //	m' = m + g·θ·(½ + h)·(1 + G·e)·(1 − m);   m ← (1 − δ)·m'
@@ -239,17 +245,17 @@ func (s *Spoiler) Mobilise(talks bool, offer, hawk float64, excluded bool) {
 	s.Mobilisation = clamp01(m)
 }
 
-// AttackProb is the per-round attack probability (Kydd & Walter 2002 timing
-// at milestones):
+// AttackProb is the per-round attack probability given the progress
+// toward a deal the spoiler can see, v ∈ [0,1] (Kydd & Walter 2002: attacks
+// come when a deal is near; Stedman 1997: the stake θ by type):
 //
-//	p = 1 − exp(−c·m·(1 + B·milestone))     if θ > 0, else 0
-func (s *Spoiler) AttackProb(milestone bool) float64 {
+//	p = 1 − exp(−c·m·θ·(1 + β_v·v))
+//
+// It is 0 while the spoiler is unaware or unthreatened.
+func (s *Spoiler) AttackProb(progress float64) float64 {
 	if !s.Aware || s.Threat <= 0 {
 		return 0
 	}
-	k := s.P.Capability * s.Mobilisation
-	if milestone {
-		k *= 1 + s.P.MilestoneBoost
-	}
+	k := s.P.Capability * s.Mobilisation * s.Threat * (1 + s.P.ProgressBoost*progress)
 	return -math.Expm1(-k)
 }

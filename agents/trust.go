@@ -22,8 +22,9 @@ type TrustRule interface {
 //	τ ← τ + s·η⁺·(1 − τ)    after a positive event of strength s
 //	τ ← τ − s·λ·η⁺·τ        after a negative event of strength s
 //
-// λ ∈ [2, 3] is the range suggested by the literature (research/literature.md
-// §4b); the default 2.5 is a calibration assumption, not a measured value.
+// λ ∈ [2, 3] is the range the project adopts from the trust literature
+// (docs/MODEL.md §7.7); the default 2.5 is a calibration assumption, not a
+// measured value. Sources: docs/REFERENCES.md.
 type AsymmetricTrust struct {
 	Eta    float64 // gain rate η⁺ per unit-strength positive event, in (0,1]
 	Lambda float64 // loss/gain asymmetry λ ≥ 1; λ·Eta must not exceed 1

@@ -187,6 +187,16 @@ type PointResult[P any, O any, S Summary[O, S]] struct {
 // newReplicator stops the design and is returned, naming the point, with
 // the points so far.
 func RunDesign[P, O any, S Summary[O, S]](ctx context.Context, cfg RunConfig, d *Design[P], lo, hi int, base P, newReplicator func(P) (Replicator[O], error), newSummary func() S) ([]PointResult[P, O, S], error) {
+	var nr func() (Replicator[O], error)
+	if newReplicator != nil {
+		nr = func() (Replicator[O], error) { return nil, nil }
+	}
+	if err := checkArgs(ctx, nr, newSummary); err != nil {
+		return nil, err
+	}
+	if d == nil {
+		return nil, errors.New("mc: RunDesign: nil design")
+	}
 	if lo < 0 || hi < lo || hi > len(d.Points) {
 		return nil, fmt.Errorf("mc: RunDesign: points [%d,%d) outside the design's %d", lo, hi, len(d.Points))
 	}

@@ -2,6 +2,7 @@ package mc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -53,6 +54,9 @@ func (p *paired[O]) Replicate(rep uint64, _ *rand.Rand) ([]O, error) {
 // the summary as one []O per replication, indexed by variant, so it can
 // form paired differences (see PairedDiff).
 func RunPaired[O any, S Summary[[]O, S]](ctx context.Context, cfg RunConfig, newVariants func() ([]Replicator[O], error), newSummary func() S) (*RunResult[[]O, S], error) {
+	if newVariants == nil {
+		return nil, errors.New("mc: RunPaired: nil newVariants function")
+	}
 	return Run(ctx, cfg, func() (Replicator[[]O], error) {
 		vs, err := newVariants()
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"runtime/debug"
@@ -29,6 +30,23 @@ const DefaultBlockSize = 256
 type Replicator[O any] interface {
 	Replicate(rep uint64, rng *rand.Rand) (O, error)
 }
+
+// Stopper is implemented by a Replicator whose replications can be long
+// enough that cancellation should reach inside one. Before a run's
+// workers start, Run calls SetStop on each such replicator with a
+// function that reports, cheaply and safely for concurrent use, whether
+// the run has been cancelled. Replicate may poll it (every few dozen
+// steps, say) and, once it returns true, abandon the replication and
+// return an error wrapping ErrStopped: Run then discards that
+// replication (it is neither a failure nor finished) and keeps every
+// replication finished before it.
+type Stopper interface {
+	SetStop(stop func() bool)
+}
+
+// ErrStopped is wrapped by the error of a replication abandoned because
+// the run was cancelled (see Stopper).
+var ErrStopped = errors.New("replication stopped: run cancelled")
 
 // ReplicatorFunc adapts a function to the Replicator interface. A
 // ReplicatorFunc is shared by all workers, so it must be safe for
@@ -106,6 +124,14 @@ func (c RunConfig) Validate() error {
 	}
 	if c.BlockSize < 0 {
 		errs = append(errs, fmt.Errorf("mc: BlockSize = %d, want ≥ 0", c.BlockSize))
+	}
+	if len(errs) == 0 && c.Replications > 0 {
+		// The blocks a run meets must end within uint64: the last one ends
+		// at (⌊(end−1)/b⌋+1)·b.
+		b := uint64(c.blockSize())
+		if last := (c.Start + uint64(c.Replications) - 1) / b; last+1 > math.MaxUint64/b {
+			errs = append(errs, fmt.Errorf("mc: Start+Replications = %d+%d with BlockSize %d: the last block would end past 2⁶⁴−1; lower Start or BlockSize", c.Start, c.Replications, b))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -303,11 +329,14 @@ func (r *RunResult[O, S]) cover(c RepRange) {
 // the run goes on.
 //
 // If ctx is cancelled, each worker stops after its current replication
-// and Run returns the finished replications, Partial set and Covered
+// (or abandons it, if its Replicator is a Stopper) and Run returns the finished replications, Partial set and Covered
 // recording exactly which, together with an error wrapping ctx.Err().
-// Run returns a nil result only for an invalid configuration or when
-// newReplicator fails.
+// Run returns a nil result only for an invalid configuration, a nil
+// context or constructor, or when newReplicator fails.
 func Run[O any, S Summary[O, S]](ctx context.Context, cfg RunConfig, newReplicator func() (Replicator[O], error), newSummary func() S) (*RunResult[O, S], error) {
+	if err := checkArgs(ctx, newReplicator, newSummary); err != nil {
+		return nil, err
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -320,6 +349,21 @@ func Run[O any, S Summary[O, S]](ctx context.Context, cfg RunConfig, newReplicat
 		return res, fmt.Errorf("mc: %w", err)
 	}
 	return res, nil
+}
+
+// checkArgs returns an error naming a nil context or constructor.
+func checkArgs[O any, S any](ctx context.Context, newReplicator func() (Replicator[O], error), newSummary func() S) error {
+	var errs []error
+	if ctx == nil {
+		errs = append(errs, errors.New("mc: nil context (use context.Background())"))
+	}
+	if newReplicator == nil {
+		errs = append(errs, errors.New("mc: nil newReplicator function"))
+	}
+	if newSummary == nil {
+		errs = append(errs, errors.New("mc: nil newSummary function"))
+	}
+	return errors.Join(errs...)
 }
 
 func newRunResult[O any, S Summary[O, S]](cfg RunConfig, newSummary func() S) *RunResult[O, S] {
@@ -469,6 +513,11 @@ func (e *engine[O, S]) run(ctx context.Context, cfg RunConfig, res *RunResult[O,
 	}
 	stopWatch := context.AfterFunc(ctx, func() { j.stop.Store(true) })
 	defer stopWatch()
+	for _, r := range e.reps {
+		if s, ok := r.(Stopper); ok {
+			s.SetStop(j.stop.Load)
+		}
+	}
 
 	nw := min(uint64(len(e.reps)), j.nblocks)
 	var wg sync.WaitGroup
@@ -557,6 +606,9 @@ func (j *job[O, S]) work(r Replicator[O]) {
 			s1, s2 := ReplicationSeed(j.seed, rep)
 			pcg.Seed(s1, s2)
 			o, err := replicate(r, rep, rng)
+			if err != nil && errors.Is(err, ErrStopped) && j.stop.Load() {
+				break // abandoned by a cancelled run: neither finished nor failed
+			}
 			if err != nil {
 				blk.fails = append(blk.fails, Failure{Rep: rep, Seed1: s1, Seed2: s2, Err: err})
 			} else {

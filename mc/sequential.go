@@ -57,6 +57,9 @@ type SequentialResult[O any, S Summary[O, S]] struct {
 // batches. If ctx is cancelled, the partial result is returned with an
 // error wrapping ctx.Err().
 func RunSequential[O any, S Summary[O, S]](ctx context.Context, cfg RunConfig, stop Sequential[S], newReplicator func() (Replicator[O], error), newSummary func() S) (*SequentialResult[O, S], error) {
+	if err := checkArgs(ctx, newReplicator, newSummary); err != nil {
+		return nil, err
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

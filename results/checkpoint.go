@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -95,12 +96,15 @@ func RunStudyCheckpointed(ctx context.Context, s *sim.Study, cfg mc.RunConfig, c
 	if interval <= 0 && cp.EveryBlocks <= 0 {
 		interval = DefaultCheckpointInterval
 	}
-	seg := uint64(4*max(workers(cfg), 1)) * uint64(bs)
+	seg := segmentSize(workers(cfg), bs)
 	lastSave, blocks := time.Now(), 0
 	worked := false
 	for _, gap := range mc.Gaps(whole, res.Covered) {
 		for at := gap.Lo; at < gap.Hi; {
-			end := min(gap.Hi, (at/seg+1)*seg)
+			end := gap.Hi
+			if next := at / seg * seg; next <= math.MaxUint64-seg {
+				end = min(gap.Hi, next+seg)
+			}
 			before := res.Done
 			scfg := mc.RunConfig{Seed: cfg.Seed, Start: at, Replications: int(end - at), Workers: cfg.Workers, BlockSize: bs}
 			if cfg.Progress != nil {
@@ -121,6 +125,10 @@ func RunStudyCheckpointed(ctx context.Context, s *sim.Study, cfg mc.RunConfig, c
 			res.Failures = append(res.Failures, r.Failures...)
 			slices.SortFunc(res.Failures, func(x, y mc.Failure) int { return cmp.Compare(x.Rep, y.Rep) })
 			if err != nil {
+				if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+					// Count the whole run, not the segment that was running.
+					err = fmt.Errorf("results: run stopped after %d of %d replications: %w", res.Done, res.Replications, ctx.Err())
+				}
 				if serr := save(); serr != nil {
 					return part, resumed, errors.Join(err, serr)
 				}
@@ -201,6 +209,17 @@ func addRange(cs []mc.RepRange, c mc.RepRange) []mc.RepRange {
 		cs = slices.Delete(cs, i, i+1)
 	}
 	return cs
+}
+
+// segmentSize returns the number of replications run between two
+// checkpoint opportunities: 4·workers blocks, or fewer if that product
+// would overflow uint64 (a block size near 2⁶³).
+func segmentSize(workers, bs int) uint64 {
+	w, b := uint64(max(workers, 1)), uint64(bs)
+	if b > math.MaxUint64/(4*w) {
+		return b
+	}
+	return 4 * w * b
 }
 
 // blockSize returns the block size cfg runs with.

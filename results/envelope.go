@@ -1,6 +1,7 @@
 package results
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,6 +11,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 type rangeWire struct {
@@ -73,6 +76,13 @@ func saveFile(path string, save func(io.Writer) error) error {
 	return writeFileAtomic(path, buf.Bytes())
 }
 
+// MaxFileBytes is the largest partial-result or checkpoint file the
+// loaders read (1 GiB; a study with trajectories takes about 470 bytes
+// per arm and round, 240 MB for five arms at the largest horizon): a
+// larger input (or an endless one such as /dev/zero) is refused with ErrCorrupt after reading at most this many
+// bytes, so memory stays bounded whatever the input.
+const MaxFileBytes = 1 << 30
+
 // loadFile opens path and decodes it with load; errors name the file.
 func loadFile[T any](path string, load func(io.Reader) (T, error)) (T, error) {
 	f, err := os.Open(path)
@@ -88,8 +98,21 @@ func loadFile[T any](path string, load func(io.Reader) (T, error)) (T, error) {
 	return v, nil
 }
 
+// WriteFileAtomic writes data to path through a temporary file in the same
+// directory (".NAME.tmp*"), synced and then renamed over path, so that
+// path holds either its old content or all of data, never a mix, and a
+// symbolic link at path is replaced, not followed. Temporary files of
+// path left by an earlier writer that was killed (older than a minute)
+// are removed.
+func WriteFileAtomic(path string, data []byte) error { return writeFileAtomic(path, data) }
+
+// staleTempAge is the age beyond which a temporary file of an atomic
+// write is taken to belong to a killed writer.
+const staleTempAge = time.Minute
+
 func writeFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
+	defer removeStaleTemps(dir, filepath.Base(path), time.Now().Add(-staleTempAge))
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
@@ -122,6 +145,32 @@ func writeFileAtomic(path string, data []byte) error {
 		d.Close()
 	}
 	return nil
+}
+
+// removeStaleTemps removes the temporary files ".NAME.tmp*" of an atomic
+// write of dir/NAME last modified before cutoff.
+func removeStaleTemps(dir, name string, cutoff time.Time) {
+	matches, err := filepath.Glob(filepath.Join(dir, "."+globEscape(name)+".tmp*"))
+	if err != nil {
+		return
+	}
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() && fi.ModTime().Before(cutoff) {
+			os.Remove(m)
+		}
+	}
+}
+
+// globEscape escapes the metacharacters of filepath.Match in s.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // PartialFileSchema returns the schema named at the start of a partial-
@@ -168,10 +217,38 @@ func writeEnvelope(w io.Writer, schema string, body []byte) error {
 // readPart reads all of r and decodes it with decode; a decoding error is
 // returned wrapping ErrCorrupt.
 func readPart[T any](r io.Reader, decode func([]byte) (T, error)) (T, error) {
-	data, err := io.ReadAll(r)
+	return readPartMax(r, MaxFileBytes, decode)
+}
+
+// readPartMax is readPart refusing inputs longer than limit bytes.
+func readPartMax[T any](r io.Reader, limit int, decode func([]byte) (T, error)) (T, error) {
+	var zero T
+	// A partial file is a JSON object: refuse anything else (binary data,
+	// /dev/zero) at its first byte rather than after reading it all.
+	br := bufio.NewReader(io.LimitReader(r, int64(limit)+1))
+	for {
+		c, err := br.ReadByte()
+		if err == io.EOF {
+			return zero, fmt.Errorf("results: %w: empty file", ErrCorrupt)
+		}
+		if err != nil {
+			return zero, err
+		}
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			continue
+		}
+		if c != '{' {
+			return zero, fmt.Errorf("results: %w: not a JSON partial-result file (starts with byte %#02x, want '{')", ErrCorrupt, c)
+		}
+		_ = br.UnreadByte()
+		break
+	}
+	data, err := io.ReadAll(br)
 	if err != nil {
-		var zero T
 		return zero, err
+	}
+	if len(data) > limit {
+		return zero, fmt.Errorf("results: %w: larger than the limit of %d bytes for a partial-result file", ErrCorrupt, limit)
 	}
 	p, err := decode(data)
 	if err != nil {

@@ -98,8 +98,32 @@ type armSummaryWire struct {
 	SecretPasses int64                             `json:"secret_passes"`
 	PublicVotes  int64                             `json:"public_votes"`
 	PublicPasses int64                             `json:"public_passes"`
-	Trajectories *map[string]*metrics.Bands        `json:"trajectories,omitempty"`
+	Trajectories *map[string]*wireBands            `json:"trajectories,omitempty"`
 	Paired       *map[string]metrics.PairedTable   `json:"paired,omitempty"`
+}
+
+// maxHorizon is the largest horizon of a valid scenario (sim's Validate).
+const maxHorizon = 100000
+
+// wireBands is a trajectory band on the wire. Its shape is checked before
+// the band is allocated, so that a few edited bytes ("horizon": 2⁴⁰)
+// cannot make the loader allocate gigabytes.
+type wireBands struct{ *metrics.Bands }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (w *wireBands) UnmarshalJSON(b []byte) error {
+	var shape struct {
+		Horizon int `json:"horizon"`
+		Bins    int `json:"bins"`
+	}
+	if err := json.Unmarshal(b, &shape); err != nil {
+		return err
+	}
+	if shape.Horizon < 1 || shape.Horizon > maxHorizon || shape.Bins != sim.TrajectoryBins {
+		return fmt.Errorf("trajectory band of horizon %d with %d bins: want a horizon in [1, %d] and %d bins", shape.Horizon, shape.Bins, maxHorizon, sim.TrajectoryBins)
+	}
+	w.Bands = new(metrics.Bands)
+	return w.Bands.UnmarshalJSON(b)
 }
 
 type partialBody struct {
@@ -203,7 +227,7 @@ func encodeBody(p *StudyPart) ([]byte, error) {
 			PublicVotes: as.PublicVotes, PublicPasses: as.PublicPasses,
 		}
 		if as.Trust != nil {
-			tr := map[string]*metrics.Bands{"trust": as.Trust, "pressure": as.Pressure, "mobilisation": as.Mobilisation}
+			tr := map[string]*wireBands{"trust": {as.Trust}, "pressure": {as.Pressure}, "mobilisation": {as.Mobilisation}}
 			aw.Trajectories = &tr
 		}
 		if a > 0 {
@@ -357,6 +381,9 @@ func fillSummary(s *sim.Study, ss *sim.StudySummary, w []armSummaryWire) error {
 			aw.PublicVotes < 0 || aw.PublicPasses < 0 || aw.PublicPasses > aw.PublicVotes {
 			return fmt.Errorf("%s: vote counts inconsistent", where)
 		}
+		if err := consistentArm(&aw); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
 		if (aw.Trajectories != nil) != s.Trajectories {
 			return fmt.Errorf("%s: trajectories present = %v, study says %v", where, aw.Trajectories != nil, s.Trajectories)
 		}
@@ -369,12 +396,15 @@ func fillSummary(s *sim.Study, ss *sim.StudySummary, w []armSummaryWire) error {
 				return fmt.Errorf("%s: trajectories must be trust, pressure and mobilisation", where)
 			}
 			for name, b := range tr {
+				if b == nil || b.Bands == nil {
+					return fmt.Errorf("%s: trajectory %s is null", where, name)
+				}
 				lo, hi := b.Range()
 				if b.Horizon() != s.Arms[a].Scenario.Horizon || b.Bins() != sim.TrajectoryBins || lo != 0 || hi != 1 {
 					return fmt.Errorf("%s: trajectory %s has the wrong shape", where, name)
 				}
 			}
-			as.Trust, as.Pressure, as.Mobilisation = tr["trust"], tr["pressure"], tr["mobilisation"]
+			as.Trust, as.Pressure, as.Mobilisation = tr["trust"].Bands, tr["pressure"].Bands, tr["mobilisation"].Bands
 		}
 		if (aw.Paired != nil) != (a > 0) {
 			return fmt.Errorf("%s: paired tables present = %v, want %v", where, aw.Paired != nil, a > 0)
@@ -395,6 +425,40 @@ func fillSummary(s *sim.Study, ss *sim.StudySummary, w []armSummaryWire) error {
 	return nil
 }
 
+// consistentArm checks the identities every arm summary written by a run
+// satisfies, so that an edited file (with its checksum recomputed) whose
+// numbers cannot come from a run is refused: every value accumulator
+// holds one value per replication (Split one per breakthrough), every
+// vote that passed ended in a breakthrough, and every vote that failed is
+// a failed ratification.
+func consistentArm(aw *armSummaryWire) error {
+	n := aw.Kinds[0] + aw.Kinds[1] + aw.Kinds[2]
+	for i, m := range aw.Values.All() {
+		want, of := n, "replications"
+		if i == 3 { // Split: breakthroughs only
+			want, of = aw.Kinds[sim.Breakthrough], "breakthroughs"
+		}
+		if got := int64((*m).N()); got != want {
+			return fmt.Errorf("values.%s.n = %d, want %d (the number of %s)", valueNames[i], got, want, of)
+		}
+	}
+	if p := aw.SecretPasses + aw.PublicPasses; p != aw.Kinds[sim.Breakthrough] {
+		return fmt.Errorf("%d votes passed (secret_passes + public_passes), but %d breakthroughs", p, aw.Kinds[sim.Breakthrough])
+	}
+	var failed int64
+	h := aw.Counts.FailedRatifications
+	for v := 0; v <= h.Max(); v++ {
+		failed += int64(v) * int64(h.Count(v))
+	}
+	if f := aw.SecretVotes - aw.SecretPasses + aw.PublicVotes - aw.PublicPasses; f != failed {
+		return fmt.Errorf("%d votes failed (votes − passes), but the failed ratifications add up to %d", f, failed)
+	}
+	return nil
+}
+
+// valueNames are the JSON names of sim.Values' fields, in field order.
+var valueNames = [...]string{"approval", "hawkishness", "polarisation", "split", "trust"}
+
 // MergeStudyResults combines parts of one run, given in any order, into
 // the result of the whole run (the parts' common Run), which equals that
 // of a single process running it: summaries merge exactly. It refuses
@@ -404,6 +468,11 @@ func fillSummary(s *sim.Study, ss *sim.StudySummary, w []armSummaryWire) error {
 // uncovered it returns the merged result, marked Partial, with an error
 // wrapping ErrMissing that lists the gaps.
 func MergeStudyResults(parts ...*StudyPart) (*StudyPart, error) {
+	for i, p := range parts {
+		if p == nil || p.Study == nil || p.Result == nil || p.Result.Summary == nil {
+			return nil, fmt.Errorf("results: merge: part %d is nil or has no study, result or summary", i)
+		}
+	}
 	err := checkParts(parts, (*StudyPart).name, func(p *StudyPart) (string, error) { return StudyHash(p.Study) },
 		func(ref, p *StudyPart, a, b string) error {
 			switch {

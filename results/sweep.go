@@ -390,6 +390,11 @@ func LoadSweepFile(path string) (*SweepPart, error) {
 // the merged part with the points present and an error wrapping
 // ErrMissing that lists the missing points.
 func MergeSweepResults(parts ...*SweepPart) (*SweepPart, error) {
+	for i, p := range parts {
+		if p == nil || p.Design == nil {
+			return nil, fmt.Errorf("results: merge: sweep part %d is nil or has no design", i)
+		}
+	}
 	if err := checkParts(parts, (*SweepPart).name, SweepDesignHash, sameSweep, "sweep designs"); err != nil {
 		return nil, err
 	}

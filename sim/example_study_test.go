@@ -9,9 +9,9 @@ import (
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
-// One negotiation, round by round, from a seed. This one is the trap the
-// literature warns of: every leak leads to yet another back channel, each
-// less effective than the last, until the horizon.
+// One negotiation, round by round, from a seed. This one takes the
+// back-then-front path: a secret channel does the hard part, the deal is
+// finished and sold in public and ratified.
 func ExampleSimulate() {
 	sc := sim.DefaultScenario()
 	sc.Policy = "back-then-front"
@@ -22,7 +22,7 @@ func ExampleSimulate() {
 	fmt.Printf("%s in round %d after %d back channel(s), %d leak(s), %d attack(s)\n",
 		o.Kind, o.Round, o.BackChannels, o.Leaks, o.Attacks)
 	// Output:
-	// impasse in round 520 after 21 back channel(s), 14 leak(s), 16 attack(s)
+	// breakthrough in round 86 after 1 back channel(s), 0 leak(s), 1 attack(s)
 }
 
 // Two policies on common random numbers, with intervals.
@@ -43,8 +43,8 @@ func ExampleRunStudy() {
 			a.Label, float64(b.P), float64(b.CI[0]), float64(b.CI[1]), b.N, float64(a.TimeToBreakthrough.Median))
 	}
 	// Output:
-	// front-only       breakthrough 0.78 [0.74, 0.82] of 400; median round 385
-	// back-then-front  breakthrough 0.72 [0.68, 0.77] of 400; median round 201
+	// front-only       breakthrough 0.93 [0.89, 0.95] of 400; median round 334
+	// back-then-front  breakthrough 0.93 [0.89, 0.95] of 400; median round 96
 }
 
 // Validate names every invalid field; callers find them with errors.As.

@@ -116,18 +116,19 @@ type Snapshot struct {
 	Vote         Vote       // the ratification vote held this round (Vote.Held false if none)
 }
 
-// Vote describes a ratification vote (Putnam 1988): side i accepts when the
-// share of its constituents with opinion x ≤ Share[i] + bonus + Mood reaches
-// its threshold θ, where bonus comes from preparedness, approval and
-// surprise.
+// Vote describes a ratification vote (Putnam 1988; docs/MODEL.md §7.14):
+// each voter of side i votes for the deal when its random utility
+// Share[i] − x + bonus + Mood + T·ε is positive (bonus from the leader's cue,
+// preparedness and surprise, ε its own logistic taste shock), and side i
+// accepts when the share in favour reaches its threshold.
 type Vote struct {
 	Held     bool       // a vote was held
 	Secret   bool       // the deal was sprung from secret talks
 	Passed   bool       // both sides accepted
 	Share    [2]float64 // each side's share of the deal
-	Support  [2]float64 // share of constituents accepting, mood included
+	Support  [2]float64 // share of voters in favour, mood included
 	Mood     float64    // the common mood shock of the day
-	Critical [2]float64 // the mood at which side i would just reach θ (−Inf if θ = 0): side i accepts iff Mood ≥ Critical[i]
+	Critical [2]float64 // the mood at which side i would just reach θ, given the voters' taste shocks (−Inf if θ = 0): side i accepts iff Mood ≥ Critical[i] (up to ties)
 }
 
 // Observer receives a snapshot after every round. It must not retain the
@@ -140,5 +141,10 @@ type Observer interface {
 // ObserverFunc adapts a function to Observer.
 type ObserverFunc func(s *Snapshot)
 
-// Observe implements Observer.
-func (f ObserverFunc) Observe(s *Snapshot) { f(s) }
+// Observe implements Observer by calling f(s); a nil ObserverFunc (even
+// inside a non-nil Observer) observes nothing.
+func (f ObserverFunc) Observe(s *Snapshot) {
+	if f != nil {
+		f(s)
+	}
+}

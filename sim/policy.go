@@ -55,6 +55,7 @@ type View struct {
 	Trust        [2]float64 // each side's trust in the other
 	MinTrust     float64    // min(Trust)
 	FrontAllowed bool       // preconditions for public talks are met
+	Gap          float64    // gap between the stated demands, s_A + s_B − 1 (≤ DealTolerance: a deal is within reach)
 	BackChannels int        // back channels opened so far
 	Breakdowns   int        // breakdowns so far
 	Rand         *rand.Rand // the policy's random stream
@@ -92,8 +93,10 @@ func (BackOnly) Name() string { return "back-only" }
 func (BackOnly) Choose(v *View) Channel { return Back }
 
 // BackThenFront opens a back channel and moves talks to the front channel
-// once both sides' trust reaches Threshold and the front-channel
-// preconditions hold (the US-Iran path: Oman, then Geneva).
+// once both sides' trust reaches Threshold, or the secret talks have brought
+// the demands within SwitchGap of each other, and the front-channel
+// preconditions hold (the US-Iran path: Oman, then Geneva, where the deal
+// was finished and sold in public).
 type BackThenFront struct {
 	Threshold float64 // trust level that triggers the move to public talks
 }
@@ -108,7 +111,7 @@ func (p BackThenFront) Name() string {
 
 // Choose implements Policy.
 func (p BackThenFront) Choose(v *View) Channel {
-	if v.FrontAllowed && v.MinTrust >= p.Threshold {
+	if v.FrontAllowed && (v.MinTrust >= p.Threshold || (v.Channel != Closed && v.Gap <= SwitchGap)) {
 		return Front
 	}
 	if v.Channel == Front {
@@ -119,6 +122,11 @@ func (p BackThenFront) Choose(v *View) Channel {
 
 // DefaultSwitchTrust is BackThenFront's default threshold.
 const DefaultSwitchTrust = 0.5
+
+// SwitchGap is the gap between the stated demands at which BackThenFront
+// takes talks public whatever the trust: the secret talks have done the
+// hard part and the deal must be finished and sold in the open.
+const SwitchGap = 0.1
 
 // Reliance chooses the back channel with probability P each time talks are
 // (re)opened and keeps the choice for the life of the channel: the knob for

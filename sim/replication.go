@@ -9,21 +9,72 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Per-round event draws. Every round draws the same number of uniforms from
-// the event stream whatever happens, so that two policies compared on common
-// random numbers see the same shocks round by round.
-const (
-	uOpen = iota
-	uLeak
-	uGest0
-	uGest1
-	uBreak
-	uCollapse
-	uVote
-	uFixed // first spoiler draw; each spoiler uses drawsPerSpoiler
-)
+// draws are one round's event draws, named by what they decide. Every round
+// fills all of them from the event stream in the order of the fields
+// (spoilers last, in scenario order, each attack, leak, suspend), whatever
+// happens, so that two policies compared on common random numbers see the
+// same shocks round by round.
+type draws struct {
+	open      float64    // talks (re)open
+	leak      float64    // the secret channel leaks (Steele's law)
+	gesture   [2]float64 // each side makes a goodwill gesture
+	breakdown float64    // talks break down (base and posturing hazard)
+	collapse  float64    // a breakdown is terminal
+	vote      float64    // the common mood of a vote day (a uniform)
+	exposure  float64    // the parties break off after an exposure
+	signal    [2]float64 // what side i learns of the other's reservation (a uniform)
+	spoiler   []spoilerDraws
+}
 
-const drawsPerSpoiler = 3 // attack, leak, suspend
+// spoilerDraws are one spoiler's draws in a round.
+type spoilerDraws struct {
+	attack, leak, suspend float64
+}
+
+func (d *draws) fill(rng *rand.Rand) {
+	d.open = rng.Float64()
+	d.leak = rng.Float64()
+	d.gesture[0] = rng.Float64()
+	d.gesture[1] = rng.Float64()
+	d.breakdown = rng.Float64()
+	d.collapse = rng.Float64()
+	d.vote = rng.Float64()
+	d.exposure = rng.Float64()
+	d.signal[0] = rng.Float64()
+	d.signal[1] = rng.Float64()
+	for k := range d.spoiler {
+		s := &d.spoiler[k]
+		s.attack = rng.Float64()
+		s.leak = rng.Float64()
+		s.suspend = rng.Float64()
+	}
+}
+
+// normal maps a uniform draw to a standard normal one.
+func normal(u float64) float64 { return distuv.UnitNormal.Quantile(math.Max(u, 0x1p-53)) }
+
+// state is the dynamic state of the negotiation (channels, deal, flags);
+// Reset assigns a fresh one.
+type state struct {
+	round     int
+	ch        Channel
+	exposed   bool // the current secret channel has been exposed
+	exposures int  // secret channels exposed so far (leaks, failed secret deals)
+	chAge     int  // rounds since the current secret channel opened
+	talkAge   int  // rounds since talks (re)opened
+	cool      int  // cool-down rounds left
+	ratifying bool
+	voteRound int
+	dealShare float64 // side A's share of the tentative deal
+	dealSec   bool    // the tentative deal was sprung from secret talks
+	dealCh    Channel
+	redecide  bool // the secret channel was exposed: the parties choose how to go on
+	done      bool
+	hawk      [2]float64 // mean hawkishness this round
+	press     [2]float64 // audience pressure attention × hawkishness
+	voted     bool       // a vote was held this round
+	lastVote  Vote
+}
 
 // Replication is the reusable state of one negotiation. Build it once per
 // worker with NewReplication and call Run for each replication: after the
@@ -36,34 +87,15 @@ type Replication struct {
 	con [2]agents.Constituency
 	spo []agents.Spoiler
 
-	// Three independent streams derived from the replication's generator:
-	// constituents, events, policy. Held by value; the *rand.Rand wrappers
-	// are built once.
-	popSrc, evSrc, polSrc rand.PCG
-	pop, ev, polRand      *rand.Rand
-	u                     []float64
+	// Four streams derived from the replication's generator: constituents,
+	// events, policy, and voters (seeded from the events stream). Held by value; the *rand.Rand
+	// wrappers are built once.
+	popSrc, evSrc, polSrc, voteSrc rand.PCG
+	pop, ev, polRand, voteRand     *rand.Rand
+	d                              draws
+	scratch                        [2][]float64 // voters' utilities at a vote
 
-	// Dynamic state.
-	round     int
-	ch        Channel
-	exposed   bool
-	chAge     int // rounds since the current secret channel opened
-	talkAge   int // rounds since talks (re)opened
-	cool      int // cool-down rounds left
-	ratifying bool
-	voteRound int
-	dealShare float64 // side A's share of the tentative deal
-	dealSec   bool    // the tentative deal was sprung from secret talks
-	dealCh    Channel
-	milestone bool
-	redecide  bool // the secret channel was exposed: the policy chooses how to go on
-	done      bool
-	hawk      [2]float64
-	press     [2]float64
-	prevSt    [2]float64
-	lastVote  Vote
-	voted     bool         // a vote was held this round
-	scratch   [2][]float64 // order statistics at a vote
+	state
 
 	out  Outcome
 	snap Snapshot
@@ -100,8 +132,9 @@ func NewReplication(sc *Scenario, pol Policy) (*Replication, error) {
 	r.pop = rand.New(&r.popSrc)
 	r.ev = rand.New(&r.evSrc)
 	r.polRand = rand.New(&r.polSrc)
+	r.voteRand = rand.New(&r.voteSrc)
 	r.spo = make([]agents.Spoiler, len(sc.Spoilers))
-	r.u = make([]float64, uFixed+drawsPerSpoiler*len(sc.Spoilers))
+	r.d.spoiler = make([]spoilerDraws, len(sc.Spoilers))
 	for i := range r.con {
 		r.con[i].X = make([]float64, 0, sc.Parties[i].Constituents.Size)
 		r.scratch[i] = make([]float64, sc.Parties[i].Constituents.Size)
@@ -130,6 +163,10 @@ func (r *Replication) Reset(rng *rand.Rand) {
 	r.popSrc.Seed(rng.Uint64(), rng.Uint64())
 	r.evSrc.Seed(rng.Uint64(), rng.Uint64())
 	r.polSrc.Seed(rng.Uint64(), rng.Uint64())
+	// The voters' stream is seeded from the event stream's first two words,
+	// so that Reset draws six words from rng (the study runner replays
+	// exactly six to give every arm the same start).
+	r.voteSrc.Seed(r.ev.Uint64(), r.ev.Uint64())
 	sc := r.sc
 	for i := range r.neg {
 		np := &sc.Parties[i].Negotiator
@@ -144,7 +181,6 @@ func (r *Replication) Reset(rng *rand.Rand) {
 		if r.hooks.Opinion != nil {
 			r.con[i].Dynamics = r.hooks.Opinion(i, &sc.Parties[i].Constituents)
 		}
-		r.prevSt[i] = r.neg[i].Stated
 	}
 	for k := range r.spo {
 		r.spo[k].Reset(&sc.Spoilers[k])
@@ -152,21 +188,26 @@ func (r *Replication) Reset(rng *rand.Rand) {
 			r.spo[k].Behaviour = r.hooks.Spoiler(&sc.Spoilers[k])
 		}
 	}
-	r.round = 0
-	r.ch = Closed
-	r.exposed = false
-	r.chAge, r.talkAge, r.cool = 0, 0, 0
-	r.ratifying = false
-	r.voteRound = 0
-	r.dealShare, r.dealSec, r.dealCh = 0, false, Closed
-	r.milestone = false
-	r.redecide = false
-	r.done = false
+	r.state = state{}
 	r.out = Outcome{}
 }
 
 // Outcome returns the outcome so far (final once Step has returned true).
 func (r *Replication) Outcome() Outcome { return r.out }
+
+// secret reports whether talks run in a secret table the audience does not
+// know of: a back or parallel channel, not exposed, no deal announced.
+func (r *Replication) secret() bool { return r.ch.secret() && !r.exposed && !r.ratifying }
+
+// talking reports whether the parties are bargaining this round.
+func (r *Replication) talking() bool { return r.ch != Closed && !r.ratifying }
+
+// visible reports whether the audience can see talks: public or exposed
+// talks (a parallel channel's public table included), or an announced deal
+// awaiting its vote.
+func (r *Replication) visible() bool {
+	return (r.ch != Closed || r.ratifying) && (!r.secret() || r.ch.public())
+}
 
 // Step simulates one round and reports whether the replication has ended.
 // It allocates nothing.
@@ -176,10 +217,7 @@ func (r *Replication) Step(obs Observer) bool {
 	}
 	sc := r.sc
 	t := r.round
-	for i := range r.u {
-		r.u[i] = r.ev.Float64()
-	}
-	r.milestone = r.ratifying && t >= r.voteRound
+	r.d.fill(r.ev)
 
 	// 1. Costs of no deal (ripeness) and peer influence.
 	for i := range r.neg {
@@ -191,11 +229,12 @@ func (r *Replication) Step(obs Observer) bool {
 
 	// 2. Channel choice.
 	if !r.ratifying {
-		if r.ch == Closed {
+		switch {
+		case r.ch == Closed:
 			r.maybeOpen(t)
-		} else if r.redecide {
+		case r.redecide:
 			r.afterExposure(t)
-		} else {
+		default:
 			r.fillView(t)
 			c := r.pol.Choose(&r.view)
 			if c != Closed && c != r.ch && (r.view.FrontAllowed || !c.public()) {
@@ -204,45 +243,44 @@ func (r *Replication) Step(obs Observer) bool {
 		}
 	}
 
-	// 3. Gestures (GRIT): unilateral, costly; relayed by a mediator or made
-	// across a secret channel, or announced publicly while talks are closed.
-	if !r.ratifying && (r.ch == Closed || r.ch.secret()) {
+	// 3. Gestures (GRIT): public ones cost approval, secret ones are
+	// deniable and less credible.
+	if !r.ratifying {
 		r.gestures()
 	}
 
-	// 4. Bargaining and a tentative deal.
-	talks := r.ch != Closed && !r.ratifying
-	if talks {
+	// 4. Bargaining, learning and a tentative deal.
+	if r.talking() {
 		r.bargain()
 		r.maybeDeal(t)
 	}
 
 	// 5. Leaks of an unexposed secret channel (Steele 1989).
-	if r.ch.secret() && !r.exposed && !r.ratifying {
-		nn := float64(sc.Leaks.Insiders + sc.Mediator.Insiders())
-		h := sc.Leaks.BaseHazard * nn * nn * (1 + sc.Leaks.AgeFactor*float64(r.chAge)) * sc.Mediator.LeakFactor()
-		if r.u[uLeak] < h {
+	if r.secret() {
+		n := float64(r.insiders())
+		h := sc.Leaks.BaseHazard * n * n * (1 + sc.Leaks.AgeFactor*float64(r.chAge)) * sc.Mediator.LeakFactor()
+		if r.d.leak < h {
 			r.expose(t, true)
 		}
 	}
 
-	// 6. Audiences: attention, preparedness and leader messages.
-	visible := r.ch.public() || (r.ch.secret() && r.exposed) || r.ratifying
+	// 6. Audiences: attention, preparedness and leader messages (the
+	// leader's stated demand, or the deal awaiting its vote).
+	visible := r.visible()
 	for i := range r.con {
 		c := &r.con[i]
 		c.Attend(visible, visible)
 		if visible && c.Attention > 0 {
-			n := &r.neg[i]
-			msg := n.Demand + n.P.Posturing*r.press[i]*(1-n.Demand)
+			msg := r.neg[i].Demand
 			if r.ratifying {
 				msg = r.share(i)
 			}
-			c.Message(msg, c.Attention*n.Approval)
+			c.Message(msg, c.Attention*r.neg[i].Approval)
 		}
 	}
 
 	// 7. Spoilers: awareness, mobilisation, leaks from inside, attacks.
-	r.spoilers(t, visible)
+	r.spoilers(t)
 
 	// 8. Ratification vote.
 	r.voted = false
@@ -251,18 +289,19 @@ func (r *Replication) Step(obs Observer) bool {
 		r.voted = true
 	}
 
-	// 9. Breakdown (low trust or posturing-driven).
-	if r.ch != Closed && !r.ratifying && !r.done {
+	// 9. Breakdown (low trust, or the base hazard raised by posturing in
+	// view of an audience; Stasavage 2004).
+	if r.talking() && !r.done {
 		tMin := math.Min(r.neg[0].Trust, r.neg[1].Trust)
 		if r.talkAge >= sc.Talks.MinTalkRounds && tMin < sc.Talks.BreakdownTrust {
 			r.breakdown(t)
 		} else {
 			vis := 0.0
-			if r.ch.public() || r.exposed {
+			if r.visible() {
 				vis = 1
 			}
 			p := sc.Talks.BreakdownHazard * (1 + sc.Talks.PosturingBreakdown*math.Max(r.press[0], r.press[1])*vis)
-			if r.u[uBreak] < p {
+			if r.d.breakdown < p {
 				r.breakdown(t)
 			}
 		}
@@ -288,6 +327,19 @@ func (r *Replication) share(i int) float64 {
 	return 1 - r.dealShare
 }
 
+// insiders is the number of people in on the current secret table:
+// the envoys and aides, more for every further channel (burnt envoys
+// replaced, the old ones still knowing), more beside a public table, and the
+// mediator's staff.
+func (r *Replication) insiders() int {
+	l := &r.sc.Leaks
+	n := l.Insiders + l.InsidersPerChannel*max(0, r.out.BackChannels-1) + r.sc.Mediator.Insiders()
+	if r.ch == Parallel {
+		n += l.ParallelInsiders
+	}
+	return n
+}
+
 func (r *Replication) fillView(t int) {
 	v := &r.view
 	v.Round = t
@@ -296,6 +348,7 @@ func (r *Replication) fillView(t int) {
 	v.Trust = [2]float64{r.neg[0].Trust, r.neg[1].Trust}
 	v.MinTrust = math.Min(v.Trust[0], v.Trust[1])
 	v.FrontAllowed = v.MinTrust >= r.sc.Talks.FrontMinTrust
+	v.Gap = r.neg[0].Demand + r.neg[1].Demand - 1
 	v.BackChannels = r.out.BackChannels
 	v.Breakdowns = r.out.Breakdowns
 	v.Rand = r.polRand
@@ -314,7 +367,7 @@ func (r *Replication) maybeOpen(t int) {
 	if sc.Mediator.Enabled && r.out.Breakdowns > 0 {
 		p += sc.Mediator.ReopenRate
 	}
-	if r.u[uOpen] >= p {
+	if r.d.open >= p {
 		return
 	}
 	r.fillView(t)
@@ -338,20 +391,45 @@ func (r *Replication) maybeOpen(t int) {
 	r.switchTo(c)
 }
 
-// afterExposure asks the policy how to go on once a secret channel has been
-// exposed (a leak, or an announced deal that failed ratification): Back opens
-// a fresh back channel (channels beget channels; Wanis-St. John 2011), Front
-// or Parallel go public if the preconditions allow, Closed carries on in the
-// exposed channel.
+// afterExposure lets the parties decide how to go on once a secret channel
+// has been exposed (a leak, or an announced secret deal that failed its
+// vote). They first choose between going on and breaking off by a logit on
+// their state,
+//
+//	P(go on) = 1/(1 + exp(−x)),
+//	x = β0 + β_τ·(τ̄ − ½) + β_R·(R̄ − ½) + β_A·(Ā − ½) − β_E·(E − 1),
+//
+// with τ̄, R̄, Ā mean trust, readiness and approval and E the exposures so
+// far; going on, the policy chooses the channel: Back (or Parallel) opens a
+// fresh back channel, Front goes public if the preconditions allow, Closed
+// carries on in the exposed channel.
 func (r *Replication) afterExposure(t int) {
 	r.redecide = false
+	tk := &r.sc.Talks
+	n0, n1 := &r.neg[0], &r.neg[1]
+	x := tk.ContinueBias +
+		tk.ContinueTrust*((n0.Trust+n1.Trust)/2-0.5) +
+		tk.ContinueReadiness*((n0.Readiness()+n1.Readiness())/2-0.5) +
+		tk.ContinueApproval*((n0.Approval+n1.Approval)/2-0.5) -
+		tk.ContinueExposures*float64(r.exposures-1)
+	if r.d.exposure >= 1/(1+math.Exp(-x)) {
+		r.breakdown(t)
+		return
+	}
 	r.fillView(t)
 	r.view.Channel = Closed
 	r.view.Exposed = true
-	switch c := r.pol.Choose(&r.view); c {
+	c := r.pol.Choose(&r.view)
+	if c == Parallel && !r.view.FrontAllowed {
+		c = Back
+	}
+	switch c {
 	case Back, Parallel:
-		if c == Parallel && !r.view.FrontAllowed {
-			c = Back
+		if c.public() && !r.ch.public() {
+			r.out.FrontChannels++
+			for i := range r.con {
+				r.con[i].Spike()
+			}
 		}
 		r.out.BackChannels++
 		r.chAge = 0
@@ -368,7 +446,11 @@ func (r *Replication) afterExposure(t int) {
 // secret table that did not exist before is a new back channel.
 func (r *Replication) switchTo(c Channel) {
 	if c.public() && !r.ch.public() {
+		// Acknowledged talks are announced: the audience turns to them.
 		r.out.FrontChannels++
+		for i := range r.con {
+			r.con[i].Spike()
+		}
 	}
 	if c.secret() && !r.ch.secret() {
 		r.out.BackChannels++
@@ -382,17 +464,29 @@ func (r *Replication) switchTo(c Channel) {
 }
 
 // gestures lets each side make a goodwill gesture (Osgood 1962; Kydd 2000).
+// Across an unexposed secret channel a gesture is deniable: it costs no
+// approval but keeps only GestureDeniability of its credibility. Otherwise
+// (talks closed, public or exposed) it is public: the audience sees a
+// concession and charges the audience cost. A mediator relays either.
 func (r *Replication) gestures() {
 	mult := r.sc.Mediator.TrustMultiplier()
+	secret := r.secret()
 	var made [2]bool
 	for i := range r.neg {
 		n := &r.neg[i]
-		if n.CanGesture() && r.u[uGest0+i] < n.P.GestureRate {
-			n.MakeGesture()
-			r.neg[1-i].Gain(n.P.GestureStrength * mult)
-			made[i] = true
-			r.out.Gestures++
+		if !n.CanGesture() || r.d.gesture[i] >= n.P.GestureRate {
+			continue
 		}
+		n.MakeGesture()
+		s := n.P.GestureStrength * mult
+		if secret {
+			s *= n.P.GestureDeniability
+		} else {
+			n.PayAudience(r.press[i], n.P.GestureCost)
+		}
+		r.neg[1-i].Gain(s)
+		made[i] = true
+		r.out.Gestures++
 	}
 	for i := range r.neg {
 		if made[1-i] {
@@ -401,62 +495,72 @@ func (r *Replication) gestures() {
 	}
 }
 
-// bargain runs one round of concessions and trust updates at the table.
+// audience is the audience pressure on side i's concessions: attention ×
+// hawkishness at a visible table, a share of it at a secret table beside a
+// public one (the two must stay consistent), none at an unexposed secret
+// table alone.
+func (r *Replication) audience(i int) float64 {
+	switch {
+	case !r.secret():
+		return r.press[i]
+	case r.ch == Parallel:
+		return r.sc.Talks.ParallelConsistency * r.press[i]
+	}
+	return 0
+}
+
+// bargain runs one round of concessions, audience costs, trust from the
+// other side's moves and learning about its reservation.
 func (r *Replication) bargain() {
 	sc := r.sc
-	secretTable := r.ch.secret()
-	vis, eff, gain := 1.0, 1.0, 1.0
-	beta0, beta1 := r.neg[0].P.BetaFront, r.neg[1].P.BetaFront
-	if secretTable {
-		eff = math.Pow(sc.Talks.BackReturns, float64(r.out.BackChannels-1))
-		gain = eff * sc.Mediator.TrustMultiplier()
-		beta0, beta1 = r.neg[0].P.BetaBack, r.neg[1].P.BetaBack
-		if !r.exposed {
-			vis = 0
-		}
+	ref := sc.Talks.ConcessionRef
+	gain := 1.0
+	if r.secret() {
+		gain = sc.Mediator.TrustMultiplier()
 	}
-	betas := [2]float64{beta0, beta1}
+	var q, a [2]float64
+	for i := range r.neg {
+		q[i] = math.Min(1, r.neg[1-i].Conceded/ref) // the other's last concession
+		a[i] = r.audience(i)
+	}
 	for i := range r.neg {
 		n := &r.neg[i]
-		// Concession speed grows with working trust (Pruitt's optimism) and
-		// with readiness (the hurting stalemate sustained during talks;
-		// Zartman 2000, Pruitt 1997).
-		n.Concede(eff*(0.5+n.Trust)*(0.5+n.Readiness()), betas[i])
-		n.State(r.press[i], vis)
-	}
-	ref := sc.Talks.ConcessionRef
-	for i := range r.neg {
-		other := &r.neg[1-i]
-		d := r.prevSt[1-i] - other.Stated
-		s := math.Min(1, math.Abs(d)/ref)
-		switch {
-		case d > 0:
-			r.neg[i].Gain(s * gain)
-			if s >= 0.5 {
-				r.neg[i].Reciprocated()
-			}
-		case d < 0:
-			r.neg[i].Lose(s)
+		n.Concede(n.Concession.Rate(n, a[i], q[i]))
+		if a[i] > 0 {
+			n.PayAudience(a[i], n.Conceded)
 		}
 	}
-	r.prevSt[0], r.prevSt[1] = r.neg[0].Stated, r.neg[1].Stated
+	for i := range r.neg {
+		n, o := &r.neg[i], &r.neg[1-i]
+		if s := math.Min(1, o.Conceded/ref); s > 0 {
+			n.Gain(s * gain)
+			if s >= 0.5 {
+				n.Reciprocated()
+			}
+		}
+		// What the other's moves reveal of its reservation: candid in
+		// secret, blurred by its posturing in view of an audience.
+		sigma := n.P.SignalNoise * (1 + n.P.Bluff*o.P.Posturing*a[1-i])
+		n.Learn(o.Reservation+sigma*normal(r.d.signal[i]), sigma, sc.Talks.BeliefDrift)
+	}
 	r.talkAge++
-	if secretTable {
+	if r.ch.secret() {
 		r.chAge++
 	}
 }
 
-// maybeDeal reaches a tentative deal when the stated demands are compatible
-// and mutual trust clears the commitment threshold; the surplus left over
-// is split equally.
+// maybeDeal reaches a tentative deal when the stated demands leave at most
+// DealTolerance of a gap and mutual trust clears the commitment threshold
+// (lowered by the envoys' authority in an unexposed secret channel); the
+// surplus left over (or the gap) is split equally.
 func (r *Replication) maybeDeal(t int) {
 	sc := r.sc
-	s0, s1 := r.neg[0].Stated, r.neg[1].Stated
-	if s0+s1 > 1 {
+	s0, s1 := r.neg[0].Demand, r.neg[1].Demand
+	if s0+s1 > 1+sc.Talks.DealTolerance {
 		return
 	}
 	commit := sc.Talks.CommitTrust
-	secret := r.ch.secret() && !r.exposed
+	secret := r.secret()
 	if secret {
 		commit -= sc.Talks.EnvoyCommitBonus * (r.neg[0].P.EnvoyAuthority + r.neg[1].P.EnvoyAuthority) / 2
 	}
@@ -466,27 +570,26 @@ func (r *Replication) maybeDeal(t int) {
 	r.dealShare = s0 + (1-s0-s1)/2
 	r.dealSec = secret
 	r.dealCh = r.ch
-	r.ratifying = true
-	r.voteRound = t + sc.Ratification.Delay
 	if secret {
 		r.expose(t, false) // the announcement reveals the secret talks
 	}
-	r.milestone = true
+	r.ratifying = true
+	r.voteRound = t + sc.Ratification.Delay
 	for i := range r.con {
 		r.con[i].Spike()
 	}
 }
 
 // expose makes the secret channel public knowledge, by a leak or an
-// announcement: attention spikes, approval drops (Juhl & Hilpert 2021),
-// constituents harden in proportion to their unpreparedness, and a leak
-// costs trust on both sides.
+// announcement: attention spikes and approval drops (Juhl & Hilpert 2021);
+// a leak also hardens constituents in proportion to their unpreparedness,
+// costs trust on both sides and makes the parties decide how to go on.
 func (r *Replication) expose(t int, leak bool) {
 	sc := r.sc
 	r.exposed = true
-	r.milestone = true
 	if leak {
-		r.redecide = !r.ratifying
+		r.exposures++
+		r.redecide = true
 		r.out.Leaks++
 		if r.out.FirstLeak == 0 {
 			r.out.FirstLeak = t + 1
@@ -496,9 +599,11 @@ func (r *Replication) expose(t int, leak bool) {
 	for i := range r.con {
 		c := &r.con[i]
 		c.Spike()
-		c.Harden(c.P.RevealBacklash * (1 - c.Preparedness))
 		r.neg[i].Reveal(sc.Leaks.ApprovalPenalty, c.Preparedness)
 		if leak {
+			// An announced deal meets the surprise term at its vote; a leak
+			// hardens the unprepared at once.
+			c.Harden(c.P.RevealBacklash * (1 - c.Preparedness))
 			r.neg[i].Lose(sc.Leaks.TrustLoss)
 		}
 	}
@@ -507,8 +612,27 @@ func (r *Replication) expose(t int, leak bool) {
 	}
 }
 
+// progress is how close to a deal the talks look to a spoiler that can see
+// the table: the share of the opening gap between the demands closed so
+// far, and 1 once a deal is announced.
+func (r *Replication) progress() float64 {
+	if r.ratifying {
+		return 1
+	}
+	if r.ch == Closed {
+		return 0
+	}
+	g0 := r.neg[0].P.Aspiration + r.neg[1].P.Aspiration - 1
+	g := r.neg[0].Demand + r.neg[1].Demand - 1
+	if g0 <= 0 {
+		return 1
+	}
+	return math.Min(1, math.Max(0, 1-g/g0))
+}
+
 // spoilers updates awareness and mobilisation and draws leaks and attacks.
-func (r *Replication) spoilers(t int, visible bool) {
+// It stops at a collapse: later spoilers do not act that round.
+func (r *Replication) spoilers(t int) {
 	for k := range r.spo {
 		if r.done {
 			return
@@ -516,27 +640,32 @@ func (r *Replication) spoilers(t int, visible bool) {
 		// Recomputed per spoiler: an earlier spoiler's attack may have
 		// broken the talks off, or its leak exposed them.
 		talks := r.ch != Closed || r.ratifying
-		secret := r.ch.secret() && !r.exposed && !r.ratifying
-		visible = visible || (talks && !secret)
+		secret := r.secret()
 		s := &r.spo[k]
 		own := s.P.Party
-		if !s.Aware && talks && (visible || s.P.Position == agents.Inside) {
+		inside := s.P.Position == agents.Inside
+		if !s.Aware && talks && (r.visible() || inside) {
 			s.Aware = true
 			if r.out.FirstAware == 0 {
 				r.out.FirstAware = t + 1
 			}
 		}
-		offer := 1 - r.neg[1-own].Stated
+		offer := 1 - r.neg[1-own].Demand
 		if r.ratifying {
 			offer = r.share(own)
 		}
 		s.Mobilise(talks, offer, r.hawk[own], secret)
-		base := uFixed + drawsPerSpoiler*k
-		if secret && s.Aware && s.P.Position == agents.Inside && r.u[base+1] < s.P.LeakRate*s.Mobilisation {
+		dr := &r.d.spoiler[k]
+		if secret && s.Aware && inside && dr.leak < s.P.LeakRate*s.Mobilisation {
 			r.expose(t, true)
+			secret = false
 		}
-		if r.u[base] < s.AttackProb(r.milestone) {
-			r.attack(t, s, r.u[base+2])
+		seen := 0.0
+		if talks && s.Aware && (!secret || inside) {
+			seen = r.progress()
+		}
+		if dr.attack < s.AttackProb(seen) {
+			r.attack(t, s, dr.suspend)
 		}
 	}
 }
@@ -550,7 +679,7 @@ func (r *Replication) attack(t int, s *agents.Spoiler, u float64) {
 	if r.out.FirstAttack == 0 {
 		r.out.FirstAttack = t + 1
 	}
-	if r.ch.secret() && !r.exposed && !r.ratifying {
+	if r.secret() {
 		r.out.AttacksSecret++
 	} else if r.ch != Closed || r.ratifying {
 		r.out.AttacksVisible++
@@ -560,38 +689,47 @@ func (r *Replication) attack(t int, s *agents.Spoiler, u float64) {
 	r.neg[target].Lose(sc.Talks.AttackTrustLoss * sh)
 	r.con[target].Harden(sc.Talks.AttackHardening)
 	r.hawk[target] = r.con[target].Mean()
-	if r.ch != Closed && !r.ratifying && u < sc.Talks.AttackSuspend*sh {
+	if r.talking() && u < sc.Talks.AttackSuspend*sh {
 		r.breakdown(t)
 	}
 }
 
-// vote holds the two-sided ratification vote (Putnam 1988): side i accepts
-// if the share of its constituents with x ≤ s_i + ψ·p_i + w·(app_i − ½)
-// − χ·surprise·(1 − p_i) reaches its threshold.
+// vote holds the two-sided ratification vote by individual voters (random
+// utility; McFadden 1974; Putnam 1988 win-sets). Voter v of side i votes
+// for the deal iff
+//
+//	s_i − x_v + b_i + mood + T·ε_v > 0
+//	b_i = ψ·p_i + w_A·(app_i − ½) + w_τ·(τ_i − ½) − secret·χ·(1 − p_i)·(1 + κ·E)
+//
+// with ε_v standard logistic, mood ~ N(0, VoteNoise²) common to all voters,
+// E the earlier exposures; side i accepts when the share in favour reaches
+// its threshold.
 func (r *Replication) vote(t int) {
 	sc := r.sc
 	rp := &sc.Ratification
 	pass := true
 	var failed [2]bool
-	// A common mood shock on the day of the vote: Putnam's uncertainty
-	// about the win-set (research/literature.md eq. 3a).
-	mood := rp.VoteNoise * distuv.UnitNormal.Quantile(math.Max(r.u[uVote], 0x1p-53))
+	mood := rp.VoteNoise * normal(r.d.vote)
 	v := &r.lastVote
 	*v = Vote{Held: true, Secret: r.dealSec, Mood: mood}
+	earlier := float64(r.exposures) // leaks and failed secret deals before this deal; its announcement is not counted
 	for i := range r.con {
 		c := &r.con[i]
-		bonus := rp.PrepBonus*c.Preparedness + rp.ApprovalWeight*(r.neg[i].Approval-0.5)
+		n := &r.neg[i]
+		p := c.Preparedness
+		bonus := rp.PrepBonus*p + rp.ApprovalWeight*(n.Approval-0.5) + rp.TrustWeight*(n.Trust-0.5)
 		if r.dealSec {
-			bonus -= rp.SurprisePenalty * (1 - c.Preparedness)
+			bonus -= rp.SurprisePenalty * (1 - p) * (1 + rp.Suspicion*earlier)
 		}
 		share, theta := r.share(i), sc.Parties[i].RatifyThreshold
+		z := r.scratch[i][:len(c.X)]
 		v.Share[i] = share
-		v.Support[i] = c.Support(share, bonus+mood)
-		// The mood at which side i would just reach its threshold: the
-		// ⌈θN⌉-th smallest opinion minus the bar without the mood.
+		v.Support[i] = c.Ballot(share, bonus, mood, z, r.voteRand)
+		// The mood at which side i would just reach its threshold: minus
+		// the ⌈θN⌉-th largest utility.
 		v.Critical[i] = math.Inf(-1)
-		if k := int(math.Ceil(theta * float64(len(c.X)))); k > 0 {
-			v.Critical[i] = c.OrderStat(k, r.scratch[i]) - share - bonus
+		if k := int(math.Ceil(theta * float64(len(z)))); k > 0 {
+			v.Critical[i] = -agents.KthSmallest(z, len(z)-k+1)
 		}
 		if v.Support[i] < theta {
 			pass = false
@@ -618,13 +756,16 @@ func (r *Replication) vote(t int) {
 		return
 	}
 	r.out.FailedRatifications++
-	r.redecide = r.ch.secret()
+	if r.dealSec {
+		r.exposures++
+		r.redecide = r.ch.secret()
+	}
 	for i := range r.neg {
 		if failed[i] {
 			// Involuntary defection: the other side's trust falls and the
 			// failing leader must come back with a better deal.
 			r.neg[1-i].Lose(rp.FailTrustLoss)
-			r.neg[i].Elapsed *= 1 - rp.FailSetback
+			r.neg[i].Retract(rp.FailSetback)
 		}
 	}
 }
@@ -644,7 +785,7 @@ func (r *Replication) breakdown(t int) {
 	r.cool = sc.Talks.CoolDown
 	r.talkAge = 0
 	mean := (r.neg[0].Trust + r.neg[1].Trust) / 2
-	if r.out.Breakdowns > sc.Talks.MaxBreakdowns || r.u[uCollapse] < sc.Talks.CollapseBase+sc.Talks.CollapseDistrust*(1-mean) {
+	if r.out.Breakdowns > sc.Talks.MaxBreakdowns || r.d.collapse < sc.Talks.CollapseBase+sc.Talks.CollapseDistrust*(1-mean) {
 		r.finish(Collapse, t+1)
 	}
 }
@@ -674,7 +815,7 @@ func (r *Replication) account() {
 		r.out.RoundsParallel++
 	}
 	if r.ch != Closed || r.ratifying {
-		if r.ch.secret() && !r.exposed && !r.ratifying {
+		if r.secret() {
 			r.out.RoundsSecret++
 		} else {
 			r.out.RoundsVisible++
@@ -699,7 +840,7 @@ func (r *Replication) snapshot() {
 		s.Attention[i] = r.con[i].Attention
 		s.Preparedness[i] = r.con[i].Preparedness
 		s.Hawkishness[i] = r.hawk[i]
-		s.Stated[i] = r.neg[i].Stated
+		s.Stated[i] = r.neg[i].Demand
 		s.Mobilisation[i] = 0
 	}
 	for k := range r.spo {
@@ -712,6 +853,9 @@ func (r *Replication) snapshot() {
 // It validates the scenario; for many replications build a Replication once
 // and call Run.
 func Simulate(sc *Scenario, rng *rand.Rand, obs Observer) (Outcome, error) {
+	if rng == nil {
+		return Outcome{}, fmt.Errorf("sim: Simulate: nil generator")
+	}
 	r, err := NewReplication(sc, nil)
 	if err != nil {
 		return Outcome{}, err

@@ -149,6 +149,9 @@ func NewReport(s *Study, res *StudyResult, conf float64) (*Report, error) {
 	if !(conf > 0 && conf < 1) {
 		return nil, fmt.Errorf("sim: report: confidence level %v, want in (0, 1)", conf)
 	}
+	if err := reportMatches(s, res); err != nil {
+		return nil, err
+	}
 	rep := &Report{
 		Schema: ReportSchema, ModelVersion: ModelVersion, Seed: res.Seed,
 		Replications: res.Replications, Completed: res.Succeeded(), Failures: len(res.Failures),
@@ -177,6 +180,41 @@ func NewReport(s *Study, res *StudyResult, conf float64) (*Report, error) {
 		rep.Arms = append(rep.Arms, ar)
 	}
 	return rep, nil
+}
+
+// reportMatches returns an error unless res is a result of study s:
+// neither nil, one summary per arm, and each arm's event table and bands
+// as long as the arm's horizon.
+func reportMatches(s *Study, res *StudyResult) error {
+	switch {
+	case s == nil:
+		return errors.New("sim: report: nil study")
+	case res == nil:
+		return errors.New("sim: report: nil result")
+	case res.Summary == nil:
+		return errors.New("sim: report: result has no summary")
+	}
+	if err := s.Validate(); err != nil {
+		return fmt.Errorf("sim: report: %w", err)
+	}
+	if len(res.Summary.Arms) != len(s.Arms) || len(res.Summary.Paired) != len(s.Arms) {
+		return fmt.Errorf("sim: report: the result has %d arms, the study %d: not a result of this study", len(res.Summary.Arms), len(s.Arms))
+	}
+	for a, as := range res.Summary.Arms {
+		h := s.Arms[a].Scenario.Horizon
+		if as == nil || as.Events == nil {
+			return fmt.Errorf("sim: report: arm %d: empty summary", a)
+		}
+		if got := as.Events.MaxTime(); got > h {
+			return fmt.Errorf("sim: report: arm %d (%s): the result has an event at round %d, past the study's horizon %d: not a result of this study", a, s.Labels()[a], got, h)
+		}
+		for _, b := range []*metrics.Bands{as.Trust, as.Pressure, as.Mobilisation} {
+			if (b != nil) != s.Trajectories || (b != nil && b.Horizon() != h) {
+				return fmt.Errorf("sim: report: arm %d (%s): the result's trajectory bands do not match the study (trajectories %v, horizon %d): not a result of this study", a, s.Labels()[a], s.Trajectories, h)
+			}
+		}
+	}
+	return nil
 }
 
 // armReport returns the estimates of one arm's summary (all but the

@@ -2,12 +2,11 @@ package sim
 
 import (
 	"bytes"
-	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
-	"strings"
 
 	"github.com/backchannel-sim/backchannel/agents"
 	"github.com/backchannel-sim/backchannel/internal/check"
@@ -17,7 +16,7 @@ import (
 // ModelVersion identifies the model's equations and defaults. Any change that
 // moves a result for a fixed seed bumps it (and the golden files), so that a
 // published result can be reproduced by version.
-const ModelVersion = "1.0.0"
+const ModelVersion = "2.0.0"
 
 // Scenario holds every parameter of a negotiation. One round is one week.
 // Shares are fractions of the negotiated surplus in [0,1]. Every field is
@@ -80,10 +79,35 @@ type TalksParams struct {
 	// ConcessionRef is the change in a stated demand that counts as a
 	// full-strength trust event. Default 0.005; (0,1].
 	ConcessionRef float64 `json:"concession_ref" yaml:"concession_ref"`
-	// BackReturns γ scales the k-th back channel's concession speed and
-	// trust gains by γ^(k−1) (diminishing returns; Wanis-St. John 2011).
-	// Default 0.7; (0,1].
-	BackReturns float64 `json:"back_returns" yaml:"back_returns"`
+	// DealTolerance: a tentative deal is struck when the stated demands
+	// leave a gap of at most this much (s_A + s_B ≤ 1 + tolerance): the
+	// parties split the difference (Pruitt 1981). Default 0.02; [0, 0.5].
+	DealTolerance float64 `json:"deal_tolerance" yaml:"deal_tolerance"`
+	// BeliefDrift q is the per-round variance by which a negotiator allows
+	// the other side's reservation to drift when learning it (Kalman filter
+	// process noise). Default 0.00001; [0, 0.01].
+	BeliefDrift float64 `json:"belief_drift" yaml:"belief_drift"`
+	// ParallelConsistency is the share of the audience pressure of the
+	// public table that also weighs on the concessions at the secret table
+	// while both run (the two tables must stay consistent). Default 0.3;
+	// [0,1].
+	ParallelConsistency float64 `json:"parallel_consistency" yaml:"parallel_consistency"`
+	// ContinueBias is the intercept of the parties' logit choice, after a
+	// secret channel is exposed, between going on (another back channel,
+	// public talks or the exposed channel, as the policy says) and breaking
+	// talks off. Default 1.5; [-20, 20].
+	ContinueBias float64 `json:"continue_bias" yaml:"continue_bias"`
+	// ContinueTrust weighs mean trust − ½ in that choice. Default 4; [0, 100].
+	ContinueTrust float64 `json:"continue_trust" yaml:"continue_trust"`
+	// ContinueReadiness weighs mean readiness − ½ (costs of no deal).
+	// Default 3; [0, 100].
+	ContinueReadiness float64 `json:"continue_readiness" yaml:"continue_readiness"`
+	// ContinueApproval weighs mean approval − ½ (the leaders' political
+	// capital). Default 2; [0, 100].
+	ContinueApproval float64 `json:"continue_approval" yaml:"continue_approval"`
+	// ContinueExposures weighs the number of earlier exposures (a record of
+	// burnt channels). Default 0.7; [0, 100].
+	ContinueExposures float64 `json:"continue_exposures" yaml:"continue_exposures"`
 	// BreakdownTrust: talks break down when either side's trust falls
 	// below it (after MinTalkRounds). Default 0.08; < CommitTrust.
 	BreakdownTrust float64 `json:"breakdown_trust" yaml:"breakdown_trust"`
@@ -91,7 +115,8 @@ type TalksParams struct {
 	// Default 0.002; [0,1].
 	BreakdownHazard float64 `json:"breakdown_hazard" yaml:"breakdown_hazard"`
 	// PosturingBreakdown ζ multiplies the breakdown hazard by
-	// 1 + ζ·pressure·visibility (Fingleton & Raith 2001). Default 5; ≥ 0.
+	// 1 + ζ·pressure·visibility: posturing for an audience makes breakdown
+	// likelier (Stasavage 2004). Default 5; [0, 1000].
 	PosturingBreakdown float64 `json:"posturing_breakdown" yaml:"posturing_breakdown"`
 	// MinTalkRounds is the grace period before low trust breaks talks.
 	// Default 4; [0, 1000].
@@ -136,6 +161,14 @@ type LeakParams struct {
 	// AgeFactor ω: the hazard grows with the channel's age in rounds.
 	// Default 0.02; ≥ 0.
 	AgeFactor float64 `json:"age_factor" yaml:"age_factor"`
+	// InsidersPerChannel: each further back channel briefs this many more
+	// people (new envoys replace burnt ones; the old insiders still know).
+	// Default 2; [0, 1000].
+	InsidersPerChannel int `json:"insiders_per_channel" yaml:"insiders_per_channel"`
+	// ParallelInsiders: a secret table beside a public one involves this
+	// many more insiders (the delegation at the public table). Default 2;
+	// [0, 1000].
+	ParallelInsiders int `json:"parallel_insiders" yaml:"parallel_insiders"`
 	// TrustLoss is the strength of the trust loss on both sides when a
 	// leak reveals the channel. Default 0.5; [0,1].
 	TrustLoss float64 `json:"trust_loss" yaml:"trust_loss"`
@@ -149,25 +182,34 @@ type RatificationParams struct {
 	// Delay is the number of rounds between a tentative deal (or its
 	// announcement) and the vote. Default 4; [0, 1000].
 	Delay int `json:"delay" yaml:"delay"`
-	// PrepBonus ψ: preparedness p makes constituents lenient by ψ·p.
-	// Default 0.15; [0,1].
+	// PrepBonus ψ: preparedness p adds ψ·p to every voter's utility of the
+	// deal (in share units). Default 0.15; [0,1].
 	PrepBonus float64 `json:"prep_bonus" yaml:"prep_bonus"`
-	// ApprovalWeight makes them lenient by weight·(approval − ½).
-	// Default 0.2; [0,1].
+	// ApprovalWeight weighs the leader's cue by approval: it adds
+	// weight·(approval − ½). Default 0.3; [0,1].
 	ApprovalWeight float64 `json:"approval_weight" yaml:"approval_weight"`
-	// SurprisePenalty χ: a deal sprung from secret talks makes them
-	// stricter by χ·(1 − p). Default 0.1; [0,1].
+	// TrustWeight weighs the leader's cue by its trust in the other side
+	// (the leader vouches for the partner): it adds weight·(trust − ½).
+	// Default 0.1; [0,1].
+	TrustWeight float64 `json:"trust_weight" yaml:"trust_weight"`
+	// SurprisePenalty χ: a deal sprung from secret talks subtracts
+	// χ·(1 − p)·(1 + κ·E), E the earlier exposures. Default 0.05; [0,1].
 	SurprisePenalty float64 `json:"surprise_penalty" yaml:"surprise_penalty"`
+	// Suspicion κ: each earlier exposed channel makes the surprise of the
+	// next secret deal larger (constituents grow suspicious). Default 1;
+	// [0, 100].
+	Suspicion float64 `json:"suspicion" yaml:"suspicion"`
 	// FailTrustLoss is the strength of the trust loss after a failed
 	// ratification (involuntary defection). Default 1; [0,1].
 	FailTrustLoss float64 `json:"fail_trust_loss" yaml:"fail_trust_loss"`
 	// VoteNoise is the standard deviation of a common mood shock added to
-	// every constituent's acceptance bar on the day of a vote (Putnam's
-	// win-set uncertainty). Default 0.05; [0, 1].
+	// every voter's utility on the day of a vote (Putnam's win-set
+	// uncertainty); each voter also has its own logistic taste shock
+	// (constituents.voter_noise). Default 0.05; [0, 1].
 	VoteNoise float64 `json:"vote_noise" yaml:"vote_noise"`
-	// FailSetback is the fraction of effective negotiation time the failing
-	// side loses: its leader must come back with a better deal.
-	// Default 0.3; [0,1].
+	// FailSetback is the fraction of the way back to its aspiration that
+	// the failing side's demand retracts: its leader must come back with a
+	// better deal. Default 0.3; [0,1].
 	FailSetback float64 `json:"fail_setback" yaml:"fail_setback"`
 }
 
@@ -189,14 +231,17 @@ func DefaultScenario() *Scenario {
 		Parties: []Party{a, b},
 		Talks: TalksParams{
 			OpenRate: 0.1, FrontMinTrust: 0.35, CommitTrust: 0.35, EnvoyCommitBonus: 0.1,
-			ConcessionRef: 0.005, BackReturns: 0.7, BreakdownTrust: 0.08, BreakdownHazard: 0.002,
+			ConcessionRef: 0.005, DealTolerance: 0.02, BeliefDrift: 0.00001, ParallelConsistency: 0.3,
+			ContinueBias: 1.5, ContinueTrust: 4, ContinueReadiness: 3, ContinueApproval: 2, ContinueExposures: 0.7,
+			BreakdownTrust: 0.08, BreakdownHazard: 0.002,
 			PosturingBreakdown: 5, MinTalkRounds: 4, CoolDown: 12,
 			CollapseBase: 0.05, CollapseDistrust: 0.3, MaxBreakdowns: 6,
 			ModerateStrength: 0.6, AttackTrustLoss: 1, AttackHardening: 0.03, AttackSuspend: 0.2,
 		},
-		Leaks: LeakParams{BaseHazard: 0.0006, Insiders: 6, AgeFactor: 0.02, TrustLoss: 0.5, ApprovalPenalty: 0.16},
+		Leaks: LeakParams{BaseHazard: 0.0006, Insiders: 6, AgeFactor: 0.02, InsidersPerChannel: 2, ParallelInsiders: 2,
+			TrustLoss: 0.5, ApprovalPenalty: 0.16},
 		Ratification: RatificationParams{
-			Delay: 4, PrepBonus: 0.15, ApprovalWeight: 0.2, SurprisePenalty: 0.1,
+			Delay: 4, PrepBonus: 0.15, ApprovalWeight: 0.3, TrustWeight: 0.1, SurprisePenalty: 0.05, Suspicion: 1,
 			FailTrustLoss: 1, FailSetback: 0.3, VoteNoise: 0.05,
 		},
 		Spoilers: agents.DefaultSpoilers(),
@@ -216,6 +261,9 @@ func (s *Scenario) Clone() *Scenario {
 // *FieldError), each naming the field path, the value and the allowed
 // range.
 func (s *Scenario) Validate() error {
+	if s == nil {
+		return errors.New("sim: nil scenario")
+	}
 	e := check.New("")
 	e.IntRange("horizon", s.Horizon, 1, 100000)
 	if _, err := ParsePolicy(s.Policy); err != nil {
@@ -239,7 +287,14 @@ func (s *Scenario) Validate() error {
 	te.Closed("envoy_commit_bonus", t.EnvoyCommitBonus, 0, 1)
 	te.LessEq("envoy_commit_bonus", t.EnvoyCommitBonus, "commit_trust", t.CommitTrust)
 	te.Closed("concession_ref", t.ConcessionRef, 1e-9, 1)
-	te.Closed("back_returns", t.BackReturns, 1e-9, 1)
+	te.Closed("deal_tolerance", t.DealTolerance, 0, 0.5)
+	te.Closed("belief_drift", t.BeliefDrift, 0, 0.01)
+	te.Prob("parallel_consistency", t.ParallelConsistency)
+	te.Closed("continue_bias", t.ContinueBias, -20, 20)
+	te.Closed("continue_trust", t.ContinueTrust, 0, 100)
+	te.Closed("continue_readiness", t.ContinueReadiness, 0, 100)
+	te.Closed("continue_approval", t.ContinueApproval, 0, 100)
+	te.Closed("continue_exposures", t.ContinueExposures, 0, 100)
 	te.Prob("breakdown_trust", t.BreakdownTrust)
 	te.Less("breakdown_trust", t.BreakdownTrust, "commit_trust", t.CommitTrust)
 	te.Prob("breakdown_hazard", t.BreakdownHazard)
@@ -259,6 +314,8 @@ func (s *Scenario) Validate() error {
 	le.Prob("base_hazard", l.BaseHazard)
 	le.IntRange("insiders", l.Insiders, 1, 1000)
 	le.Closed("age_factor", l.AgeFactor, 0, 1000)
+	le.IntRange("insiders_per_channel", l.InsidersPerChannel, 0, 1000)
+	le.IntRange("parallel_insiders", l.ParallelInsiders, 0, 1000)
 	le.Prob("trust_loss", l.TrustLoss)
 	le.Prob("approval_penalty", l.ApprovalPenalty)
 	e.Nest("leaks", le.Err())
@@ -267,7 +324,9 @@ func (s *Scenario) Validate() error {
 	re.IntRange("delay", r.Delay, 0, 1000)
 	re.Prob("prep_bonus", r.PrepBonus)
 	re.Prob("approval_weight", r.ApprovalWeight)
+	re.Prob("trust_weight", r.TrustWeight)
 	re.Prob("surprise_penalty", r.SurprisePenalty)
+	re.Closed("suspicion", r.Suspicion, 0, 100)
 	re.Prob("fail_trust_loss", r.FailTrustLoss)
 	re.Prob("fail_setback", r.FailSetback)
 	re.Prob("vote_noise", r.VoteNoise)
@@ -282,32 +341,59 @@ func (s *Scenario) Validate() error {
 	return e.Err()
 }
 
-// ParseScenario decodes a scenario from YAML or JSON (JSON is YAML). Fields
-// absent from the text keep their DefaultScenario values; a spoiler listed
-// in the text starts from agents.DefaultSpoilerParams. Unknown fields are an
-// error naming each one with its path and line. The result is validated, so
-// the returned error lists every invalid value.
+// ParseScenario decodes a scenario from YAML or JSON (JSON is YAML; a text
+// starting with "{" must be valid JSON, so a trailing comma is an error).
+// Fields absent from the text keep their DefaultScenario values; a spoiler
+// listed in the text starts from agents.DefaultSpoilerParams. The text
+// must hold exactly one document, not empty (write {} for the defaults),
+// of at most MaxScenarioBytes. Aliases (*name) are expanded; merge keys
+// (<<) are refused. Unknown fields and values of the wrong type (a
+// string for a number, NaN, ±Inf, a number beyond the float64 range) are
+// errors naming the field's path, its line and, where it has one, the
+// allowed range; at most MaxScenarioErrors are listed. The result is
+// validated, so the returned error lists every invalid value.
 func ParseScenario(data []byte) (*Scenario, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	if len(data) > MaxScenarioBytes {
+		return nil, fmt.Errorf("sim: scenario: %d bytes: larger than the limit of %d bytes (%d KiB)", len(data), MaxScenarioBytes, MaxScenarioBytes>>10)
+	}
+	if err := checkJSONSyntax(data); err != nil {
 		return nil, fmt.Errorf("sim: scenario: %w", err)
+	}
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("sim: scenario: empty (no document): write {} for the default scenario")
+		}
+		return nil, fmt.Errorf("sim: scenario: %w", err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		line := extra.Line
+		if err != nil {
+			return nil, fmt.Errorf("sim: scenario: after the first document: %w", err)
+		}
+		return nil, fmt.Errorf("sim: scenario: a second YAML document (line %d): a scenario file holds exactly one; remove the \"---\" separator and what follows, or split the file", line)
 	}
 	s := DefaultScenario()
 	if len(root.Content) == 0 {
-		return s, nil // empty document: the default scenario
+		return nil, errors.New("sim: scenario: empty (no document): write {} for the default scenario")
 	}
 	doc := root.Content[0]
-	var unknown []error
-	strictKeys(doc, reflect.TypeOf(*s), "", &unknown)
-	if len(unknown) > 0 {
-		return nil, fmt.Errorf("sim: scenario:\n%w", errors.Join(unknown...))
+	for doc.Kind == yaml.AliasNode && doc.Alias != nil {
+		doc = doc.Alias
 	}
 	// Spoilers listed in the file start from the default faction.
-	if n := findKey(doc, "spoilers"); n != nil && n.Kind == yaml.SequenceNode {
+	if n := findKey(doc, "spoilers"); n != nil && n.Kind == yaml.SequenceNode && len(n.Content) <= maxSpoilersParsed {
 		s.Spoilers = make([]agents.SpoilerParams, len(n.Content))
 		for i := range s.Spoilers {
 			s.Spoilers[i] = agents.DefaultSpoilerParams()
 		}
+	}
+	kc := keyChecker{base: s, listed: map[reflect.Type]string{}}
+	kc.walk(doc, reflect.TypeOf(*s), "")
+	if len(kc.errs) > 0 {
+		return nil, fmt.Errorf("sim: scenario:\n%w", kc.err())
 	}
 	// Decode through JSON, which merges into the existing (default) values,
 	// including slice elements; the key check above made it strict.
@@ -334,60 +420,14 @@ func findKey(n *yaml.Node, key string) *yaml.Node {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
-			return n.Content[i+1]
+			v := n.Content[i+1]
+			for v.Kind == yaml.AliasNode && v.Alias != nil {
+				v = v.Alias
+			}
+			return v
 		}
 	}
 	return nil
-}
-
-// strictKeys reports every mapping key in n that has no matching json tag in
-// type t, recursively, with its path and line.
-func strictKeys(n *yaml.Node, t reflect.Type, path string, errs *[]error) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()) {
-		return
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		if n.Kind != yaml.MappingNode {
-			*errs = append(*errs, fmt.Errorf("%s (line %d): expected a mapping of fields, got %s", orRoot(path), n.Line, kindName(n)))
-			return
-		}
-		fields := map[string]reflect.Type{}
-		var names []string
-		for i := range t.NumField() {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "" || name == "-" {
-				continue
-			}
-			fields[name] = f.Type
-			names = append(names, name)
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			ft, ok := fields[k.Value]
-			p := joinPath(path, k.Value)
-			if !ok {
-				*errs = append(*errs, fmt.Errorf("%s (line %d): unknown field; known fields here: %s", p, k.Line, strings.Join(names, ", ")))
-				continue
-			}
-			strictKeys(n.Content[i+1], ft, p, errs)
-		}
-	case reflect.Slice, reflect.Array:
-		if n.Kind != yaml.SequenceNode {
-			if n.Tag == "!!null" {
-				return
-			}
-			*errs = append(*errs, fmt.Errorf("%s (line %d): expected a list, got %s", orRoot(path), n.Line, kindName(n)))
-			return
-		}
-		for i, c := range n.Content {
-			strictKeys(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i), errs)
-		}
-	}
 }
 
 func joinPath(path, key string) string {

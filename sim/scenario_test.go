@@ -102,8 +102,8 @@ func TestParseScenarioPartialKeepsDefaults(t *testing.T) {
 	if len(s.Spoilers) != 1 || s.Spoilers[0].Type != agents.Total || s.Spoilers[0].Capability != agents.DefaultSpoilerParams().Capability {
 		t.Errorf("spoiler list: %+v", s.Spoilers)
 	}
-	if e, err := ParseScenario(nil); err != nil || !reflect.DeepEqual(e, d) {
-		t.Errorf("empty document: %v", err)
+	if e, err := ParseScenario([]byte("{}")); err != nil || !reflect.DeepEqual(e, d) {
+		t.Errorf("{}: %v", err)
 	}
 }
 

@@ -47,8 +47,12 @@ func PolicyStudy(sc *Scenario, pols []Policy) *Study {
 	return s
 }
 
-// Validate checks the arms.
+// Validate checks the arms: each has a valid scenario, and a built-in
+// policy given in code has its parameter in range.
 func (s *Study) Validate() error {
+	if s == nil {
+		return errors.New("sim: nil study")
+	}
 	if len(s.Arms) == 0 {
 		return errors.New("sim: study has no arms")
 	}
@@ -60,6 +64,9 @@ func (s *Study) Validate() error {
 		}
 		if err := a.Scenario.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("sim: arm %d (%s): invalid scenario:\n%w", i, a.Label, err))
+		}
+		if err := validatePolicy(a.Policy); err != nil {
+			errs = append(errs, fmt.Errorf("sim: arm %d (%s): %w", i, a.Label, err))
 		}
 	}
 	return errors.Join(errs...)
@@ -134,6 +141,11 @@ type studyRep struct {
 	useTr bool
 	// horizons[a] is arm a's horizon, for checkOutcome.
 	horizons []int
+	// bad[a] records an invalid channel chosen by arm a's policy (nil for
+	// the built-in policies).
+	bad []*badChoice
+	// stop, if set by the runner (mc.Stopper), reports a cancelled run.
+	stop func() bool
 }
 
 type trajObserver struct{ buf *[]trajPoint }
@@ -155,10 +167,18 @@ func (s *Study) newReplicator(keep bool) (mc.Replicator[RepOutcome], error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &studyRep{keep: keep, useTr: s.Trajectories, outs: make([]Outcome, len(s.Arms))}
+	r := &studyRep{keep: keep, useTr: s.Trajectories, outs: make([]Outcome, len(s.Arms)), bad: make([]*badChoice, len(s.Arms))}
 	r.rng = rand.New(&r.src)
 	for i, a := range s.Arms {
-		rep, err := NewReplication(a.Scenario, pols[i])
+		pol := pols[i]
+		if err := validatePolicy(pol); err != nil {
+			return nil, fmt.Errorf("arm %d (%s): %w", i, a.Label, err)
+		}
+		if !builtinPolicy(pol) {
+			r.bad[i] = &badChoice{}
+			pol = checkedPolicy{Policy: pol, bad: r.bad[i]}
+		}
+		rep, err := NewReplication(a.Scenario, pol)
 		if err != nil {
 			return nil, fmt.Errorf("arm %d (%s): %w", i, a.Label, err)
 		}
@@ -192,7 +212,16 @@ func (r *studyRep) Replicate(rep uint64, rng *rand.Rand) (RepOutcome, error) {
 			r.traj[a] = r.traj[a][:0]
 			obs = r.obs[a]
 		}
-		r.outs[a] = x.Run(r.rng, obs)
+		if b := r.bad[a]; b != nil {
+			*b = badChoice{}
+		}
+		var ok bool
+		if r.outs[a], ok = r.runArm(x, obs); !ok {
+			return RepOutcome{}, mc.ErrStopped
+		}
+		if err := r.bad[a].err(x.Policy()); err != nil {
+			return RepOutcome{}, fmt.Errorf("arm %d: %w", a, err)
+		}
 		var traj []trajPoint
 		if r.useTr {
 			traj = r.traj[a]

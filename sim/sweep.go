@@ -48,9 +48,11 @@ func SweepParam(name string, lo, hi float64) (mc.Param[Arm], error) {
 		p.Lo, p.Hi = math.Round(lo), math.Round(hi)
 	}
 	p.Set = func(a *Arm, v float64) error {
+		if a.Scenario == nil {
+			return fmt.Errorf("sim: sweep parameter %q: the arm has no scenario", name)
+		}
 		a.Scenario = a.Scenario.Clone()
-		setPath(reflect.ValueOf(a.Scenario).Elem(), steps, v)
-		return nil
+		return setPath(reflect.ValueOf(a.Scenario).Elem(), steps, v, name)
 	}
 	return p, nil
 }
@@ -119,7 +121,9 @@ func tagNames(t reflect.Type) []string {
 	return out
 }
 
-func setPath(v reflect.Value, steps []step, x float64) {
+// setPath writes x at the resolved path; an index past the end of a list
+// is an error naming the path and the list's length (never skipped).
+func setPath(v reflect.Value, steps []step, x float64, path string) error {
 	if len(steps) == 0 {
 		switch v.Kind() {
 		case reflect.Float64:
@@ -129,22 +133,25 @@ func setPath(v reflect.Value, steps []step, x float64) {
 		case reflect.Bool:
 			v.SetBool(x >= 0.5)
 		}
-		return
+		return nil
 	}
 	s := steps[0]
 	if !s.slice {
-		setPath(v.Field(s.field), steps[1:], x)
-		return
+		return setPath(v.Field(s.field), steps[1:], x, path)
 	}
 	if s.index >= 0 {
-		if s.index < v.Len() {
-			setPath(v.Index(s.index), steps[1:], x)
+		if s.index >= v.Len() {
+			return &FieldError{Path: path, Value: fmt.Sprintf("index %d", s.index),
+				Allowed: fmt.Sprintf("an index below %d: index out of range (the list has %d elements)", v.Len(), v.Len())}
 		}
-		return
+		return setPath(v.Index(s.index), steps[1:], x, path)
 	}
 	for i := range v.Len() {
-		setPath(v.Index(i), steps[1:], x)
+		if err := setPath(v.Index(i), steps[1:], x, path); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // SweepPoint is the result of one design point of RunSweep.
@@ -175,12 +182,18 @@ func SweepBase(base Arm) (Arm, error) {
 // error (wrapping a *FieldError for a value outside a field's allowed
 // range), so that every shard of a sweep fails the same way.
 func ValidateSweep(d *mc.Design[Arm], base Arm) error {
+	if d == nil {
+		return errors.New("sim: sweep: nil design")
+	}
 	for j := range d.Points {
 		a, err := d.Apply(j, base)
 		if err != nil {
 			return err
 		}
 		if err := a.Scenario.Validate(); err != nil {
+			return fmt.Errorf("sim: design point %d: %w", j, err)
+		}
+		if err := validatePolicy(a.Policy); err != nil {
 			return fmt.Errorf("sim: design point %d: %w", j, err)
 		}
 	}

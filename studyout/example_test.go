@@ -28,15 +28,15 @@ func ExampleWriteTable() {
 		panic(err)
 	}
 	// Output:
-	// backchannel model 1.0.0  seed 7  replications 300
+	// backchannel model 2.0.0  seed 7  replications 300
 	// shares with 95% Wilson intervals; median time to breakthrough in rounds (weeks) from the cumulative incidence
 	//
 	// arm              breakthrough          collapse              impasse               median time to breakthrough  back channels (mean)
-	// front-only       0.020 [0.009, 0.043]  0.020 [0.009, 0.043]  0.960 [0.931, 0.977]  not reached                  0.00 [0.00, 0.00]
-	// back-then-front  0.693 [0.639, 0.743]  0.147 [0.111, 0.191]  0.160 [0.123, 0.206]  192 [179, 205]               2.17 [1.94, 2.40]
+	// front-only       0.093 [0.065, 0.132]  0.010 [0.003, 0.029]  0.897 [0.857, 0.926]  not reached                  0.00 [0.00, 0.00]
+	// back-then-front  0.887 [0.846, 0.918]  0.073 [0.049, 0.109]  0.040 [0.023, 0.069]  98 [89, 103]                 1.39 [1.30, 1.48]
 	//
 	// paired differences against front-only (common random numbers; variance ratio = unpaired/paired variance)
 	//
 	// arm              Δ breakthrough           Δ collapse               variance ratio
-	// back-then-front  +0.673 [+0.614, +0.724]  +0.127 [+0.084, +0.172]  1.0
+	// back-then-front  +0.793 [+0.737, +0.835]  +0.063 [+0.032, +0.099]  1.0
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -110,6 +109,7 @@ type runFlags struct {
 	progress  optBool
 	timing    bool
 	fig       figOpts // figures, figure data and report (report.go)
+	maxMemGiB float64
 }
 
 // flagSet says which of the shared flags a command has.
@@ -139,6 +139,7 @@ func (f *runFlags) register(fs *flag.FlagSet, with flagSet) {
 	fs.Var(&f.progress, "progress", "progress bar on stderr (default: on when stderr is a terminal)")
 	fs.BoolVar(&f.timing, "timing", false, "print the wall time on stderr")
 	f.fig.register(fs, with.csv)
+	fs.Float64Var(&f.maxMemGiB, "max-memory", defaultMaxMemoryGiB(), "refuse to start a run whose estimated memory exceeds `GIB` GiB (default: half the physical memory, at least 4)")
 }
 
 // check returns a usage error for out-of-range numeric flags.
@@ -156,10 +157,16 @@ func (f *runFlags) check() error {
 	if f.blockSize < 1 {
 		errs = append(errs, fmt.Sprintf("--block-size = %d: must be ≥ 1", f.blockSize))
 	}
+	if f.csv && f.out == "" {
+		errs = append(errs, "--csv writes outcomes.csv into the --out directory, but --out is empty (no files); give --out DIR")
+	}
 	if len(errs) > 0 {
 		return usagef("%s", strings.Join(errs, "; "))
 	}
-	return f.fig.check()
+	if err := f.fig.check(); err != nil {
+		return err
+	}
+	return f.checkLimits()
 }
 
 // showProgress reports whether to draw the progress bar.
@@ -176,7 +183,7 @@ func (c *cli) showProgress(f *runFlags) bool {
 func loadScenario(path string, horizon int) (*sim.Scenario, error) {
 	sc := sim.DefaultScenario()
 	if path != "" {
-		data, err := os.ReadFile(path)
+		data, err := readInput(path, sim.MaxScenarioBytes)
 		if err != nil {
 			return nil, usagef("scenario: %v", err)
 		}

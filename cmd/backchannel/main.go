@@ -14,9 +14,11 @@
 // (JSON summary, CSV columns, partial-result files) are documented in
 // docs/OUTPUTS.md.
 //
-// Exit status: 0 success; 1 runtime failure; 2 bad usage or invalid input
-// (scenario, flags, corrupt or mismatched partial files); 130 interrupted
-// (SIGINT or SIGTERM), after writing the partial results.
+// Exit status: 0 success; 1 runtime failure (including an internal error,
+// reported in one line with where to report it); 2 bad usage or invalid
+// input (scenario, flags, limits, unwritable output paths, corrupt or
+// mismatched partial files); 130 interrupted (SIGINT or SIGTERM), after
+// writing the partial results.
 package main
 
 import (
@@ -67,6 +69,9 @@ type cli struct {
 	// onProgress, if set, is called after every finished block with the
 	// replications done so far (tests use it to cancel mid-run).
 	onProgress func(done, total int)
+	// beforeCommand, if set, is called before the subcommand runs (tests
+	// use it to simulate an internal failure).
+	beforeCommand func()
 }
 
 // isTerminal reports whether w is a character device (a terminal).
@@ -107,10 +112,21 @@ docs/OUTPUTS.md. Exit status: 0 ok, 1 failure, 2 bad usage or input,
 130 interrupted (partial results written).
 `
 
-func (c *cli) main(args []string) int {
+func (c *cli) main(args []string) (code int) {
+	// No Go stack trace ever: an internal failure (a bug) is one line
+	// saying where to report it, and exit status 1.
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintln(c.stderr, internalError(v))
+			code = exitFailure
+		}
+	}()
 	if len(args) == 0 {
 		fmt.Fprint(c.stderr, mainUsage)
 		return exitUsage
+	}
+	if c.beforeCommand != nil {
+		c.beforeCommand()
 	}
 	var err error
 	switch args[0] {

@@ -48,6 +48,9 @@ func (c *cli) mergeCmd(args []string) error {
 	if len(pos) == 0 {
 		return usagef("merge: no files")
 	}
+	if err := checkWritable(output{"--out", f.out, true}); err != nil {
+		return err
+	}
 	sweep, err := sweepFiles(pos)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/metrics"
+	"github.com/backchannel-sim/backchannel/results"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/studyout"
 )
@@ -60,6 +62,9 @@ func (c *cli) runCmd(args []string) error {
 	if o.precision != 0 && !(o.precision > 0 && o.precision <= 0.5) {
 		return usagef("--precision = %v: must be in (0, 0.5]", o.precision)
 	}
+	if err := o.check(); err != nil {
+		return err
+	}
 	sc, err := loadScenario(f.scenario, f.horizon)
 	if err != nil {
 		return err
@@ -96,6 +101,12 @@ func (c *cli) runStudy(f *runFlags, o *runOpts, s *sim.Study) error {
 	if f.csv && o.checkpoint != "" {
 		return usagef("--csv and --checkpoint cannot be combined (a checkpoint holds summaries, not outcomes)")
 	}
+	if err := f.checkMemory(memoryEstimate(f, s, f.reps, f.csv)); err != nil {
+		return err
+	}
+	if err := checkWritable(output{"--out", f.out, true}, output{"--save", o.save, false}, output{"--checkpoint", o.checkpoint, false}); err != nil {
+		return err
+	}
 	cfg := mc.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize, KeepOutcomes: f.csv}
 	bar := c.progressFunc(f, "replications")
 	cfg.Progress = bar.update
@@ -129,17 +140,35 @@ func (c *cli) runStudy(f *runFlags, o *runOpts, s *sim.Study) error {
 	if res == nil {
 		return classifyRunError(err)
 	}
+	// A failure after replications finished (a checkpoint that could not
+	// be saved, say) still reports and saves what was computed.
+	var runErr error
 	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		return err
+		runErr, err = err, nil
 	}
 	c.timing(f, t0, res.Done, len(s.Arms))
-	if werr := c.saveWhole(o, s, res); werr != nil {
-		return werr
-	}
+	serr := c.saveWhole(o, s, res)
 	if werr := c.report(f, s, res, true); werr != nil {
-		return werr
+		return errors.Join(serr, fmt.Errorf("writing the outputs: %w (the table or JSON on stdout is the result)", werr))
+	}
+	if runErr != nil {
+		return errors.Join(fmt.Errorf("%w; the results of the %d replications finished are written above (\"partial\": %v)", runErr, res.Done, res.Partial), serr)
+	}
+	if serr != nil {
+		return serr
 	}
 	return interrupted(err, res)
+}
+
+// check returns a usage error for out-of-range checkpoint flags.
+func (o *runOpts) check() error {
+	if o.checkpointInterval < 0 {
+		return usagef("--checkpoint-interval = %v: must be ≥ 0 (0: only by --checkpoint-blocks)", o.checkpointInterval)
+	}
+	if o.checkpointBlocks < 0 {
+		return usagef("--checkpoint-blocks = %d: must be ≥ 0 (0: only by time)", o.checkpointBlocks)
+	}
+	return nil
 }
 
 // classifyRunError turns an error returned without a result (the study
@@ -252,18 +281,28 @@ func (c *cli) writeFiles(f *runFlags, s *sim.Study, res *sim.StudyResult, rep *s
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(f.out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
+	if err := writeAtomic(filepath.Join(f.out, "summary.json"), func(w io.Writer) error { return studyout.WriteJSON(w, rep) }); err != nil {
 		return err
 	}
 	if err := writeScenarios(f.out, s); err != nil {
 		return err
 	}
 	if f.csv && withCSV && res.Outcomes != nil {
-		if err := studyout.WriteFile(filepath.Join(f.out, "outcomes.csv"), func(w io.Writer) error { return studyout.WriteCSV(w, s, res) }); err != nil {
+		if err := writeAtomic(filepath.Join(f.out, "outcomes.csv"), func(w io.Writer) error { return studyout.WriteCSV(w, s, res) }); err != nil {
 			return err
 		}
 	}
 	return c.studyExtras(f, s, res, rep)
+}
+
+// writeAtomic writes what write produces to path through a temporary file
+// renamed over it (a symbolic link at path is replaced, not followed).
+func writeAtomic(path string, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	return results.WriteFileAtomic(path, buf.Bytes())
 }
 
 // writeScenarios writes the scenario of the study as scenario.yaml, or,
@@ -282,7 +321,7 @@ func writeScenarios(dir string, s *sim.Study) error {
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), y, 0o644); err != nil {
+		if err := results.WriteFileAtomic(filepath.Join(dir, name), y); err != nil {
 			return err
 		}
 		if same {

@@ -130,6 +130,12 @@ func (c *cli) runShard(f *runFlags, o *runOpts, s *sim.Study) error {
 		return err
 	}
 	start, count := mc.ShardRange(i, n, f.reps)
+	if err := f.checkMemory(memoryEstimate(f, s, count, false)); err != nil {
+		return err
+	}
+	if err := checkWritable(output{"--save", o.save, false}, output{"--checkpoint", o.checkpoint, false}); err != nil {
+		return err
+	}
 	cfg := mc.RunConfig{Seed: f.seed, Start: start, Replications: count, Workers: f.workers, BlockSize: f.blockSize}
 	bar := c.progressFunc(f, "replications")
 	cfg.Progress = bar.update
@@ -147,11 +153,15 @@ func (c *cli) runShard(f *runFlags, o *runOpts, s *sim.Study) error {
 	if part == nil || part.Result == nil {
 		return classifyRunError(err)
 	}
-	if err != nil && !errors.Is(err, context.Canceled) {
-		return err
+	var runErr error
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		runErr, err = err, nil // still save what was computed
 	}
-	if serr := results.SaveStudyFile(o.save, part); serr != nil {
-		return serr
+	if serr := c.saveStudyPart("--save", o.save, part); serr != nil {
+		return errors.Join(runErr, serr)
+	}
+	if runErr != nil {
+		return fmt.Errorf("%w; the %d replications finished were saved to %s", runErr, part.Result.Done, o.save)
 	}
 	res := part.Result
 	c.timing(f, t0, res.Done, len(s.Arms))
@@ -205,7 +215,7 @@ func (c *cli) saveWhole(o *runOpts, s *sim.Study, res *sim.StudyResult) error {
 	if o.save == "" {
 		return nil
 	}
-	return results.SaveStudyFile(o.save, &results.StudyPart{Study: s, Result: res, ModelVersion: sim.ModelVersion})
+	return c.saveStudyPart("--save", o.save, &results.StudyPart{Study: s, Result: res, ModelVersion: sim.ModelVersion})
 }
 
 // checkpointHint adds what to do to the error of a checkpoint written by

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -101,8 +103,19 @@ func (c *cli) sweepCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := f.checkMemory(sweepMemoryEstimate(&f, sc, len(d.Points))); err != nil {
+		return err
+	}
 	if o.sharded() {
 		return c.sweepShard(&f, &o, base, spec, d)
+	}
+	// Every point is checked before any runs (a bad value at the last
+	// point must not waste the others), and every output path.
+	if err := sim.ValidateSweep(d, base); err != nil {
+		return sweepRunError(err)
+	}
+	if err := checkWritable(output{"--out", f.out, true}, output{"--save", o.save, false}); err != nil {
+		return err
 	}
 	cfg := mc.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize}
 	bar := c.progressFunc(&f, "replications")
@@ -132,7 +145,7 @@ func (c *cli) sweepCmd(args []string) error {
 		return fmt.Errorf("%w: %d of %d design points finished; partial results written: %v", errInterrupted, completePoints(points), len(d.Points), err)
 	}
 	if o.save != "" {
-		return results.SaveSweepFile(o.save, c.sweepPart(&f, base, spec, d, 0, len(d.Points), points))
+		return c.saveSweepPart("--save", o.save, c.sweepPart(&f, base, spec, d, 0, len(d.Points), points))
 	}
 	return nil
 }
@@ -160,6 +173,9 @@ func (c *cli) sweepShard(f *runFlags, o *runOpts, base sim.Arm, spec results.Swe
 	if err := sim.ValidateSweep(d, base); err != nil {
 		return sweepRunError(err)
 	}
+	if err := checkWritable(output{"--save", o.save, false}); err != nil {
+		return err
+	}
 	start, count := mc.ShardRange(i, n, len(d.Points))
 	lo, hi := int(start), int(start)+count
 	cfg := mc.RunConfig{Seed: f.seed, Replications: f.reps, Workers: f.workers, BlockSize: f.blockSize}
@@ -182,7 +198,7 @@ func (c *cli) sweepShard(f *runFlags, o *runOpts, base sim.Arm, spec results.Swe
 	c.timing(f, t0, done, 1)
 	part := c.sweepPart(f, base, spec, d, lo, hi, points)
 	part.Shard, part.Shards = i, n
-	if err := results.SaveSweepFile(o.save, part); err != nil {
+	if err := c.saveSweepPart("--save", o.save, part); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stderr, "backchannel: shard %d/%d: design points [%d,%d) of %d, %d replications each -> %s\n",
@@ -259,8 +275,14 @@ func sweepDesign(specs []string, lhs int, seed uint64) (results.SweepSpec, *mc.D
 				return sp, nil, usagef("--param %q: %g levels; at most 10000", spec, n)
 			}
 			levels = append(levels, int(n))
+			if points := product(levels); points > MaxDesignPoints {
+				return sp, nil, usagef("--param %q: the grid has %d points or more; at most %d (fewer levels or parameters, or --lhs)", spec, points, MaxDesignPoints)
+			}
 		}
 		sp.Params = append(sp.Params, results.SweepParamSpec{Name: name, From: from, To: to})
+	}
+	if lhs > MaxDesignPoints {
+		return sp, nil, usagef("--lhs = %d: at most %d design points", lhs, MaxDesignPoints)
 	}
 	if lhs > 0 {
 		sp.LHS = lhs
@@ -287,8 +309,8 @@ func (c *cli) sweepOutputs(f *runFlags, base *sim.Scenario, d *mc.Design[sim.Arm
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return err
 	}
-	if err := studyout.WriteFile(filepath.Join(f.out, "sweep.csv"), func(w io.Writer) error {
-		return studyout.SweepCSV(w, d, points, Confidence)
+	if err := writeAtomic(filepath.Join(f.out, "sweep.csv"), func(w io.Writer) error {
+		return sweepCSV(w, d, points)
 	}); err != nil {
 		return err
 	}
@@ -296,10 +318,49 @@ func (c *cli) sweepOutputs(f *runFlags, base *sim.Scenario, d *mc.Design[sim.Arm
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(f.out, "scenario.yaml"), y, 0o644); err != nil {
+	if err := results.WriteFileAtomic(filepath.Join(f.out, "scenario.yaml"), y); err != nil {
 		return err
 	}
 	return c.sweepExtras(f, base, d, points, grid)
+}
+
+// product returns the product of xs, stopping once it exceeds
+// MaxDesignPoints (so it never overflows).
+func product(xs []int) int {
+	p := 1
+	for _, x := range xs {
+		p *= x
+		if p > MaxDesignPoints {
+			return p
+		}
+	}
+	return p
+}
+
+// sweepCSV writes studyout.SweepCSV with a last column, partial: true for
+// a point whose replications did not all finish (an interrupted sweep),
+// false otherwise. Points that never started are absent.
+func sweepCSV(w io.Writer, d *mc.Design[sim.Arm], points []sim.SweepPoint) error {
+	var buf bytes.Buffer
+	if err := studyout.SweepCSV(&buf, d, points, Confidence); err != nil {
+		return err
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		return err
+	}
+	if len(rows) != len(points)+1 {
+		return fmt.Errorf("sweep.csv: %d rows for %d points", len(rows)-1, len(points))
+	}
+	rows[0] = append(rows[0], "partial")
+	for i, p := range points {
+		rows[i+1] = append(rows[i+1], strconv.FormatBool(p.Result.Partial))
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.WriteAll(rows); err != nil {
+		return err
+	}
+	return cw.Error()
 }
 
 // writeSweepTable prints one line per point: the parameter values, the

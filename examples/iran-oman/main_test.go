@@ -35,7 +35,7 @@ func TestScenario(t *testing.T) {
 		t.Errorf("US envoy_authority = %v, want 0.2", got)
 	}
 	// Fields not listed keep their defaults.
-	if got, want := sc.Parties[0].Negotiator.Deadline, sim.DefaultScenario().Parties[0].Negotiator.Deadline; got != want {
-		t.Errorf("deadline = %v, want the default %v", got, want)
+	if got, want := sc.Parties[0].Negotiator.ConcessionRate, sim.DefaultScenario().Parties[0].Negotiator.ConcessionRate; got != want {
+		t.Errorf("concession_rate = %v, want the default %v", got, want)
 	}
 }

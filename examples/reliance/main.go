@@ -131,13 +131,13 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	a := analyse(levels, sc.Horizon, sc.Talks.BackReturns, rep, res)
+	a := analyse(levels, sc.Horizon, 1 /* model 2.0.0 has no imposed γ^(k−1): returns of later channels emerge */, rep, res)
 
 	// Replay two levels with a channel observer: the returns of the k-th
 	// back channel.
 	nt := min(o.traceReps, o.Reps)
 	for _, k := range []int{(len(levels) - 1) / 2, len(levels) - 1} {
-		cr, miss, err := traceChannels(ctx, sc, levels[k], o.Seed, nt, o.Workers, sc.Talks.BackReturns,
+		cr, miss, err := traceChannels(ctx, sc, levels[k], o.Seed, nt, o.Workers, 1, /* model 2.0.0 has no imposed γ^(k−1): returns of later channels emerge */
 			func(i int) sim.Outcome { return res.Outcomes[i].Arms[k] })
 		if err != nil {
 			return err
