@@ -13,7 +13,7 @@ import (
 func TestSmoke(t *testing.T) {
 	smoke.Formats(t)
 	dir, _ := smoke.Run(t, run, []string{"--particles", "20", "--generations", "2", "--draws", "4", "--reps", "10", "--ref-reps", "40", "--workers", "2"},
-		"parties.negotiator.deadline", "weeks_to_accord", "front-only", "hand-set")
+		"parties.negotiator.concession_rate", "weeks_to_accord", "front-only", "hand-set")
 	smoke.Files(t, dir, []string{"calibration.json"}, []string{"pairs", "predictive"})
 }
 

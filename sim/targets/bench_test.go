@@ -12,7 +12,7 @@ import (
 // (R = 20 replications, summaries).
 func BenchmarkSimulate(b *testing.B) {
 	st := newSBCSetup(b, 20)
-	theta := []float64{0.1, 50, 0.002}
+	theta := []float64{0.1, 0.15, 0.002}
 	rng := randFor(1)
 	b.ReportAllocs()
 	n := 0

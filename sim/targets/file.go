@@ -69,7 +69,7 @@ type Target struct {
 // [Lo, Hi].
 type Param struct {
 	// Name is the field path as accepted by sim.SweepParam, for example
-	// "leaks.base_hazard" or "parties.negotiator.deadline".
+	// "leaks.base_hazard" or "parties.negotiator.concession_rate".
 	Name string `yaml:"name"`
 	// Lo and Hi bound the uniform prior; finite, Lo < Hi, and both valid
 	// values of the field (checked by Bind).

@@ -208,7 +208,7 @@ func TestModelDeterministic(t *testing.T) {
 	t.Parallel()
 	st := newSBCSetup(t, 5)
 	before := st.model.base.Scenario.Clone()
-	theta := []float64{0.1, 50, 0.002}
+	theta := []float64{0.1, 0.15, 0.002}
 	a, err := st.model.Simulate(theta, randFor(3))
 	if err != nil {
 		t.Fatal(err)
@@ -220,10 +220,10 @@ func TestModelDeterministic(t *testing.T) {
 		}
 	}
 	arm, _ := st.model.Arm(theta)
-	if got := arm.Scenario.Parties[1].Negotiator.Deadline; got != 50 {
-		t.Errorf("deadline of side 1 = %v, want 50", got)
+	if got := arm.Scenario.Parties[1].Negotiator.ConcessionRate; got != 0.15 {
+		t.Errorf("concession rate of side 1 = %v, want 0.15", got)
 	}
-	if st.model.base.Scenario.Leaks.BaseHazard != before.Leaks.BaseHazard || st.model.base.Scenario.Parties[0].Negotiator.Deadline != before.Parties[0].Negotiator.Deadline {
+	if st.model.base.Scenario.Leaks.BaseHazard != before.Leaks.BaseHazard || st.model.base.Scenario.Parties[0].Negotiator.ConcessionRate != before.Parties[0].Negotiator.ConcessionRate {
 		t.Error("Simulate modified the base scenario")
 	}
 }
