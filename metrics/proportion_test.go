@@ -38,8 +38,9 @@ func TestProportionIntervalsMatchR(t *testing.T) {
 }
 
 // Textbook value: Wilson 95% interval for 3/20 is [0.0524, 0.3604] and
-// Clopper-Pearson [0.0321, 0.3789] (Brown, Cai and DasGupta 2001 style
-// computation; also /work/shared/research/go-ecosystem.md section 5).
+// Clopper-Pearson [0.0321, 0.3789] (Wilson's 1927 formula by hand:
+// centre (0.15 + z²/40)/(1 + z²/20) = 0.2064, half-width 0.1540; R's
+// binom.test(3, 20)$conf.int gives 0.03207, 0.37892).
 func TestProportionTextbook(t *testing.T) {
 	t.Parallel()
 	w, _ := Wilson(3, 20, 0.95)

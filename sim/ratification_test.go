@@ -56,6 +56,9 @@ func TestVoteSupportSpreads(t *testing.T) {
 // (paired on common random numbers, each step by at least 4 SE).
 func TestRatifyThresholdMonotone(t *testing.T) {
 	t.Parallel()
+	if raceEnabled {
+		t.Skip("statistical; runs without -race (go test ./sim)")
+	}
 	thresholds := []float64{0.35, 0.5, 0.65}
 	reps := make([]*sim.Replication, len(thresholds))
 	for k, th := range thresholds {

@@ -17,6 +17,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"slices"
 	"text/tabwriter"
 
 	"gonum.org/v1/plot/plotter"
@@ -34,7 +35,7 @@ import (
 var scenarioYAML []byte
 
 // Record dates in rounds (weeks) after May 2009, the first Ismaily-Ross
-// meeting (research/literature.md §10).
+// meeting (README.md; docs/REFERENCES.md, "Case studies").
 const (
 	weeksPerYear = 52.18
 	roundTalks   = 162 // first direct US-Iran talks in Muscat, mid-2012 (~3.1 years)
@@ -82,6 +83,10 @@ type armCase struct {
 	// Median rounds from first talks to the ratified deal, among
 	// breakthroughs (estimate, lower, upper; order-statistic interval).
 	TalksToDeal [3]sim.Num `json:"talks_to_deal"`
+	// Quantiles (10%, 50%, 90%) of the rounds from first talks to the
+	// ratified deal, among breakthroughs, and their number.
+	TalksToDealQ [3]sim.Num `json:"talks_to_deal_q10_q50_q90"`
+	Deals        int        `json:"deals"`
 	// Means over replications.
 	Gestures     sim.MeanEstimate `json:"gestures"`
 	Leaks        sim.MeanEstimate `json:"leaks"`
@@ -135,6 +140,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) ([]armCase, error) {
 		q := km.Median()
 		ac.FirstTalks = [3]sim.Num{sim.Num(q.Value), sim.Num(q.Interval.Lo), sim.Num(q.Interval.Hi)}
 		ac.TalksToDeal = studykit.MedianCI(span)
+		ac.TalksToDealQ, ac.Deals = spanQuantiles(span), len(span)
 		ac.Gestures, ac.Leaks = studykit.Mean(&gest), studykit.Mean(&leaks)
 		ac.RoundsBack, ac.RoundsFront = studykit.Mean(&rb), studykit.Mean(&rf)
 		ac.SecretDeals = studykit.Proportion(secret, breaks)
@@ -158,6 +164,11 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	labels, qs, ns := make([]string, len(cs)), make([][3]sim.Num, len(cs)), make([]int, len(cs))
+	for i, c := range cs {
+		labels[i], qs[i], ns[i] = c.Label, c.TalksToDealQ, c.Deals
+	}
+	writeSpans(w, labels, qs, ns)
 	fmt.Fprintf(w, "(%d replications per arm; 95%% intervals)\n", cs[0].N)
 	return nil
 }
@@ -237,4 +248,30 @@ func years(r float64) sim.Num { return sim.Num(r / weeksPerYear) }
 
 func fmtPoint(p sim.IncidencePoint) string {
 	return fmt.Sprintf("%.3f [%.3f, %.3f]", float64(p.P), float64(p.CI[0]), float64(p.CI[1]))
+}
+
+// spanQuantiles returns the 10%, 50% and 90% quantiles (v[⌊p·n⌋] of the
+// sorted values) of the rounds from first talks to the ratified deal, or
+// NaN without breakthroughs.
+func spanQuantiles(v []float64) [3]sim.Num {
+	if len(v) == 0 {
+		return [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
+	}
+	v = slices.Clone(v)
+	slices.Sort(v)
+	q := func(p float64) sim.Num { return sim.Num(v[min(len(v)-1, int(p*float64(len(v))))]) }
+	return [3]sim.Num{q(0.1), q(0.5), q(0.9)}
+}
+
+// writeSpans prints the quantiles of the rounds from first talks to the
+// ratified deal per arm (breakthroughs only).
+func writeSpans(w io.Writer, labels []string, q [][3]sim.Num, n []int) {
+	fmt.Fprintln(w, "\nfirst talks → ratified deal, breakthroughs only (rounds, 10% / 50% / 90% quantiles)")
+	for i, l := range labels {
+		if math.IsNaN(float64(q[i][1])) {
+			fmt.Fprintf(w, "  %s: – (n=0)\n", l)
+			continue
+		}
+		fmt.Fprintf(w, "  %s: %.0f / %.0f / %.0f (n=%d)\n", l, float64(q[i][0]), float64(q[i][1]), float64(q[i][2]), n[i])
+	}
 }

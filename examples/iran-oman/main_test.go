@@ -34,6 +34,12 @@ func TestScenario(t *testing.T) {
 	if got := sc.Parties[0].Negotiator.EnvoyAuthority; got != 0.2 {
 		t.Errorf("US envoy_authority = %v, want 0.2", got)
 	}
+	if got := sc.Parties[0].Negotiator.GestureDeniability; got != 1 {
+		t.Errorf("US gesture_deniability = %v, want 1", got)
+	}
+	if got, want := sc.Parties[1].Negotiator.GestureDeniability, sim.DefaultScenario().Parties[1].Negotiator.GestureDeniability; got != want {
+		t.Errorf("Iran gesture_deniability = %v, want the default %v", got, want)
+	}
 	// Fields not listed keep their defaults.
 	if got, want := sc.Parties[0].Negotiator.ConcessionRate, sim.DefaultScenario().Parties[0].Negotiator.ConcessionRate; got != want {
 		t.Errorf("concession_rate = %v, want the default %v", got, want)

@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
+	"slices"
 	"text/tabwriter"
 
 	"gonum.org/v1/plot"
@@ -35,7 +37,7 @@ import (
 var scenarioYAML []byte
 
 // Record dates in rounds (weeks) after Coetsee's first contact with Mandela
-// in late 1985 (research/literature.md §10; seed article).
+// in late 1985 (README.md; docs/REFERENCES.md, "Case studies").
 const (
 	roundWorkingGroup = 130 // first formal working-group meeting, May 1988 (~2.5 years)
 	roundRelease      = 221 // Mandela released, 11 Feb 1990 (~4.25 years)
@@ -75,6 +77,10 @@ type armCase struct {
 	BreakthroughRelease sim.Estimate `json:"breakthrough_by_release"`
 	// Median rounds from first talks to the deal among breakthroughs.
 	TalksToDeal [3]sim.Num `json:"talks_to_deal"`
+	// Quantiles (10%, 50%, 90%) of the rounds from first talks to the
+	// ratified deal, among breakthroughs, and their number.
+	TalksToDealQ [3]sim.Num `json:"talks_to_deal_q10_q50_q90"`
+	Deals        int        `json:"deals"`
 	// Mean rounds in a back channel and in public talks.
 	RoundsBack  sim.MeanEstimate `json:"rounds_back"`
 	RoundsFront sim.MeanEstimate `json:"rounds_front"`
@@ -128,6 +134,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) ([]armCase, []*metrics.
 		ac.Breakthrough = [3]sim.Num{t.Median, t.CI[0], t.CI[1]}
 		ac.BreakthroughRelease = studykit.Proportion(byRelease, ac.N)
 		ac.TalksToDeal = studykit.MedianCI(span)
+		ac.TalksToDealQ, ac.Deals = spanQuantiles(span), len(span)
 		ac.RoundsBack, ac.RoundsFront, ac.Leaks = studykit.Mean(&rb), studykit.Mean(&rf), studykit.Mean(&lk)
 		out = append(out, ac)
 	}
@@ -148,6 +155,11 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	labels, qs, ns := make([]string, len(cs)), make([][3]sim.Num, len(cs)), make([]int, len(cs))
+	for i, c := range cs {
+		labels[i], qs[i], ns[i] = c.Label, c.TalksToDealQ, c.Deals
+	}
+	writeSpans(w, labels, qs, ns)
 	fmt.Fprintf(w, "(%d replications per arm; 95%% intervals)\n", cs[0].N)
 	return nil
 }
@@ -209,4 +221,30 @@ func firstTalksFigure(dir string, study *sim.Study, curves []*metrics.SurvivalCu
 	p.Legend.Top, p.Legend.Left = false, false
 	p.Legend.YOffs = vg.Points(24)
 	return figures.Save(p, dir, "first-talks", studyout.Width, studyout.Height)
+}
+
+// spanQuantiles returns the 10%, 50% and 90% quantiles (v[⌊p·n⌋] of the
+// sorted values) of the rounds from first talks to the ratified deal, or
+// NaN without breakthroughs.
+func spanQuantiles(v []float64) [3]sim.Num {
+	if len(v) == 0 {
+		return [3]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN()), sim.Num(math.NaN())}
+	}
+	v = slices.Clone(v)
+	slices.Sort(v)
+	q := func(p float64) sim.Num { return sim.Num(v[min(len(v)-1, int(p*float64(len(v))))]) }
+	return [3]sim.Num{q(0.1), q(0.5), q(0.9)}
+}
+
+// writeSpans prints the quantiles of the rounds from first talks to the
+// ratified deal per arm (breakthroughs only).
+func writeSpans(w io.Writer, labels []string, q [][3]sim.Num, n []int) {
+	fmt.Fprintln(w, "\nfirst talks → ratified deal, breakthroughs only (rounds, 10% / 50% / 90% quantiles)")
+	for i, l := range labels {
+		if math.IsNaN(float64(q[i][1])) {
+			fmt.Fprintf(w, "  %s: – (n=0)\n", l)
+			continue
+		}
+		fmt.Fprintf(w, "  %s: %.0f / %.0f / %.0f (n=%d)\n", l, float64(q[i][0]), float64(q[i][1]), float64(q[i][2]), n[i])
+	}
 }

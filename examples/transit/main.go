@@ -36,7 +36,7 @@ import (
 //go:embed scenario.yaml
 var scenarioYAML []byte
 
-// The record (research/literature.md §10).
+// The record (README.md; docs/REFERENCES.md, "Case studies").
 const (
 	recordYes, recordNo = 11227, 11234 // 20 Jan 2006 union vote
 	recordGapRounds     = 13           // failed vote to approval: about three months
@@ -50,13 +50,12 @@ func main() { studykit.Main("transit", run) }
 func run(args []string, stdout io.Writer) error {
 	return studykit.Case{Name: "transit", Scenario: scenarioYAML,
 		Study: func(sc *sim.Scenario) *sim.Study {
-			// A sensitivity arm, not a calibration: with the default bounded
-			// confidence (ε = 0.15) the membership still gathers into one tight
-			// cluster (opinion SD about 0.045 by the vote), so almost every vote
-			// is near-unanimous one way or the other. A narrower bound (ε = 0.1)
-			// keeps the membership divided and shows what a split electorate
-			// changes (README: split votes rise from 3% to 85%; outcomes do not
-			// move).
+			// A sensitivity arm, not a calibration: a narrower bounded
+			// confidence (ε = 0.1 against the default 0.15) keeps the
+			// membership more divided. On model 1.0.0 it turned near-unanimous
+			// votes into split ones; on model 2.0.0, whose voters each have a
+			// taste shock, votes are split in both arms and the arm changes
+			// neither the votes nor the outcomes (README).
 			divided := sc.Clone()
 			divided.Name = sc.Name + "-divided"
 			divided.Parties[union].Constituents.Epsilon = 0.1
@@ -169,6 +168,9 @@ type armCase struct {
 	// Mood ≥ max Critical, or against Support ≥ threshold on both
 	// sides): 0 unless the library is inconsistent.
 	Inconsistent int `json:"inconsistent"`
+	// Quantiles (10%, 50%, 90%) of the rounds from first talks to the
+	// ratified deal, among breakthroughs.
+	TalksToDeal [3]sim.Num `json:"talks_to_deal_q10_q50_q90"`
 }
 
 // consistent reports whether a vote's fields agree with each other as
@@ -185,7 +187,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) [
 		sc := study.Arms[a].Scenario
 		ac := armCase{Label: labels[a], N: len(res.Outcomes)}
 		anyFail, second, breaks := 0, 0, 0
-		var pol []float64
+		var pol, span []float64
 		for _, ro := range res.Outcomes {
 			o := ro.Arms[a]
 			pol = append(pol, o.Polarisation[union])
@@ -194,6 +196,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) [
 			}
 			if o.Kind == sim.Breakthrough {
 				breaks++
+				span = append(span, float64(o.Round-o.FirstTalks))
 				if o.FailedRatifications > 0 {
 					second++
 				}
@@ -201,6 +204,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult, votes [][]voteRecord) [
 		}
 		ac.AnyFailed, ac.Breakthrough, ac.SecondVote = studykit.Proportion(anyFail, ac.N), studykit.Proportion(breaks, ac.N), studykit.Proportion(second, breaks)
 		ac.UnionPolarisation = quantiles(pol)
+		ac.TalksToDeal = quantiles(span)
 		vs := votes[a]
 		ac.Votes = len(vs)
 		failed, unionNo, w1, w5, split, close := 0, 0, 0, 0, 0, 0
@@ -265,6 +269,14 @@ func fmtQuantiles(q [3]sim.Num) string {
 	return fmt.Sprintf("%.3f / %.3f / %.3f", float64(q[0]), float64(q[1]), float64(q[2]))
 }
 
+// fmtRounds formats quantiles of rounds as "p10 / p50 / p90", or "–".
+func fmtRounds(q [3]sim.Num) string {
+	if math.IsNaN(float64(q[1])) {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f / %.0f / %.0f", float64(q[0]), float64(q[1]), float64(q[2]))
+}
+
 func writeCaseTable(w io.Writer, cs []armCase) error {
 	rec := float64(recordYes) / float64(recordYes+recordNo)
 	fmt.Fprintf(w, "\nagainst the record (union vote 20 Jan 2006: %d yes, %d no = %.2f%% yes, a margin of %.2f points; approved ~%d weeks later)\n\n",
@@ -287,6 +299,10 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	fmt.Fprintln(w, "\nfirst talks → ratified deal, breakthroughs only (rounds, 10% / 50% / 90% quantiles)")
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %s: %s (n=%d)\n", c.Label, fmtRounds(c.TalksToDeal), c.Breakthrough.Count)
 	}
 	fmt.Fprintf(w, "(%d replications per arm; 95%% intervals; votes from sim.Snapshot.Vote; votes whose fields disagree:", cs[0].N)
 	for _, c := range cs {

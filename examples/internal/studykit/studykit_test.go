@@ -25,7 +25,7 @@ func TestMedianCI(t *testing.T) {
 }
 
 func TestProportionAndFormat(t *testing.T) {
-	// Wilson 3/20 at 95%: [0.0524, 0.3604] (research/go-ecosystem.md §5).
+	// Wilson 3/20 at 95%: [0.0524, 0.3604] (by hand from Wilson's 1927 formula: centre 0.2064, half-width 0.1540).
 	e := Proportion(3, 20)
 	if math.Abs(float64(e.CI[0])-0.0524) > 5e-4 || math.Abs(float64(e.CI[1])-0.3604) > 5e-4 {
 		t.Errorf("Proportion(3, 20) = %+v", e)
