@@ -24,6 +24,9 @@
 //	SpoilerBehaviour    StedmanBehaviour (Stedman 1997)
 //
 // A user plugs in their own rule by implementing the interface and setting
-// it on the agent; see the package examples. Shares are fractions of the
+// it on the agent; see the package examples. Rules may keep
+// per-replication state (a trust rule with grudges, a concession strategy
+// that remembers the other side's moves), reset by whoever installs them;
+// package sim's Hooks and Arm.NewHooks do this for studies. Shares are fractions of the
 // surplus in [0,1]; time is counted in rounds.
 package agents

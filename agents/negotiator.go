@@ -10,7 +10,11 @@ import (
 // negotiator's demand and its target that it concedes in one round of talks.
 // audience is the audience pressure on the concessions (0 in an unexposed
 // secret channel) and reciprocity the other side's last observed concession
-// as a strength in [0,1]. Implementations must not allocate.
+// as a strength in [0,1]: the other side's moves, one per round of talks,
+// which a strategy with state can record (tit for tat, or a longer
+// memory). n gives the negotiator's own state and parameters. As for a
+// TrustRule, a strategy may keep per-replication state, reset by whoever
+// installs it at the start of each replication, and must not allocate.
 type ConcessionStrategy interface {
 	Rate(n *Negotiator, audience, reciprocity float64) float64
 }

@@ -6,8 +6,12 @@ import "math"
 // or negative event. Trust lies in [0,1]; strength ≥ 0 scales the event (for
 // example the size of a concession relative to a reference step, or the
 // credibility of a gesture). Strength is at most 1 except when a mediator's
-// relay multiplies it (up to 1 + TrustBoost). Implementations must be pure
-// functions of their arguments and must keep the result in [0,1].
+// relay multiplies it (up to 1 + TrustBoost). Implementations must keep the
+// result in [0,1] and must not allocate. A rule may keep per-replication
+// state (a memory of betrayals: grudges): the simulator calls Gain and Lose
+// in the order the events happen, from one goroutine, and whoever installs
+// the rule resets that state at the start of each replication (package
+// sim's Hooks do this). The built-in rules have no state.
 type TrustRule interface {
 	// Gain returns trust after a positive event of the given strength.
 	Gain(trust, strength float64) float64

@@ -303,3 +303,29 @@ func decodeEnvelope(data []byte, schema string, v any) error {
 	}
 	return strictJSON(body, v)
 }
+
+// WriteEnvelope writes body, encoded as JSON, in the envelope every
+// result file of this module uses: {"schema", "sha256", "body"} and a
+// newline, where sha256 is the SHA-256 of the body's bytes as written. It
+// lets other result kinds (such as the command's exploration parts) share
+// one codec with study, sweep and checkpoint files.
+func WriteEnvelope(w io.Writer, schema string, body any) error {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	return writeEnvelope(w, schema, raw)
+}
+
+// ReadEnvelope reads one enveloped file from r (at most MaxFileBytes; an
+// input that is not a JSON object is refused at its first byte), checks
+// the schema and the body's SHA-256, and decodes the body strictly into v
+// (unknown fields and trailing data are errors). Every failure wraps
+// ErrCorrupt. The checksum guards against corruption, not forgery: callers
+// still check the body's internal consistency.
+func ReadEnvelope(r io.Reader, schema string, v any) error {
+	_, err := readPart(r, func(data []byte) (struct{}, error) {
+		return struct{}{}, decodeEnvelope(data, schema, v)
+	})
+	return err
+}

@@ -154,6 +154,9 @@ func studyToWire(s *sim.Study) (studyWire, error) {
 		if p, err := sim.ParsePolicy(name); err != nil || p.Name() != name {
 			return studyWire{}, fmt.Errorf("results: arm %d (%s): policy %q cannot be saved: only built-in policies (ParsePolicy) can", i, labels[i], name)
 		}
+		if a.NewHooks != nil {
+			return studyWire{}, fmt.Errorf("results: arm %d (%s): custom behaviours (Arm.NewHooks) cannot be saved: a file could only describe the default rules", i, labels[i])
+		}
 		sc, err := json.Marshal(a.Scenario)
 		if err != nil {
 			return studyWire{}, fmt.Errorf("results: arm %d (%s): %w", i, labels[i], err)

@@ -326,3 +326,20 @@ func TestAddRangeAndGaps(t *testing.T) {
 		t.Errorf("empty run has gaps %v", g)
 	}
 }
+
+// TestCustomBehavioursAreNotSaved: a file can only describe the default
+// rules, so saving (or hashing) an arm or a sweep base with custom hooks
+// is an error rather than a file that silently describes a default arm.
+func TestCustomBehavioursAreNotSaved(t *testing.T) {
+	t.Parallel()
+	s := partStudy(20)
+	s.Arms[1].NewHooks = func() sim.Hooks { return sim.Hooks{} }
+	if _, err := StudyHash(s); err == nil || !strings.Contains(err.Error(), "NewHooks") {
+		t.Errorf("StudyHash of an arm with NewHooks: err = %v, want a refusal naming NewHooks", err)
+	}
+	base := s.Arms[1]
+	d := &mc.Design[sim.Arm]{}
+	if _, err := sweepDesignToWire(base, SweepSpec{}, d); err == nil || !strings.Contains(err.Error(), "NewHooks") {
+		t.Errorf("sweep base with NewHooks: err = %v, want a refusal naming NewHooks", err)
+	}
+}

@@ -149,6 +149,9 @@ func sweepDesignToWire(base sim.Arm, sp SweepSpec, d *mc.Design[sim.Arm]) (sweep
 	if p, err := sim.ParsePolicy(name); err != nil || p.Name() != name {
 		return sweepDesignWire{}, fmt.Errorf("results: sweep policy %q cannot be saved: only built-in policies (ParsePolicy) can", name)
 	}
+	if base.NewHooks != nil {
+		return sweepDesignWire{}, fmt.Errorf("results: sweep base arm: custom behaviours (Arm.NewHooks) cannot be saved: a file could only describe the default rules")
+	}
 	sc, err := json.Marshal(base.Scenario)
 	if err != nil {
 		return sweepDesignWire{}, err

@@ -27,6 +27,19 @@
 // fields; RunStudySequential stops when an estimate is precise enough.
 // Saving, merging and checkpointing results is package results.
 //
+// # Custom behaviours and concurrency
+//
+// An Arm carries its own trust rule, concession strategy, opinion
+// dynamics or spoiler behaviour as Arm.NewHooks, which the runners call
+// once per worker; the Hooks it returns are called at the start of every
+// replication, where rules with memory reset their state. Such arms run
+// through RunStudy, RunStudySequential, RunSweep and NewReport paired on
+// common random numbers with default arms. A Policy is shared by all
+// workers and must not modify itself; a policy with state implements
+// StatefulPolicy and gets its own Clone per worker, Reset before every
+// replication. Either way results are the same on any number of workers
+// (ExampleRunStudy_customRules).
+//
 // # Errors
 //
 // Scenario.Validate returns every problem at once, joined; each is a

@@ -69,9 +69,56 @@ type View struct {
 // returning Closed keeps the current channel. A choice of Front or Parallel
 // while v.FrontAllowed is false is not possible: at an opening talks stay
 // closed (Front) or open as Back (Parallel); during talks the channel stays.
+//
+// Concurrency: the study runners (RunStudy, RunStudySequential, RunSweep)
+// share one Policy value among all their workers, so Choose may be called
+// from several goroutines at once and must not modify the policy. A policy
+// with state (memory of earlier rounds, counters) implements
+// StatefulPolicy instead: every worker then gets its own Clone, reset at
+// the start of every replication. Randomness comes only from v.Rand.
 type Policy interface {
 	Name() string
 	Choose(v *View) Channel
+}
+
+// StatefulPolicy is a Policy that keeps state between calls of Choose
+// within a replication (for example the round a channel opened, or the
+// other side's moves so far). The runners call Clone once per worker,
+// before any replication, so that no two goroutines share a value, and
+// every Replication calls Reset at the start of each replication, so that
+// a replication's result depends only on its seed, whatever the number of
+// workers. Clone must return an independent policy (no shared mutable
+// state) with the same Name; neither Reset nor Choose should allocate.
+type StatefulPolicy interface {
+	Policy
+	// Clone returns an independent copy in its initial state.
+	Clone() StatefulPolicy
+	// Reset returns the policy to its initial state.
+	Reset()
+}
+
+// statefulOf returns p as a StatefulPolicy, looking through the runner's
+// checking wrapper, or nil.
+func statefulOf(p Policy) StatefulPolicy {
+	if c, ok := p.(checkedPolicy); ok {
+		p = c.Policy
+	}
+	s, _ := p.(StatefulPolicy)
+	return s
+}
+
+// workerPolicy returns the policy one worker runs: a fresh Clone of a
+// StatefulPolicy, p itself otherwise.
+func workerPolicy(p Policy) (Policy, error) {
+	s, ok := p.(StatefulPolicy)
+	if !ok {
+		return p, nil
+	}
+	c := s.Clone()
+	if c == nil {
+		return nil, fmt.Errorf("sim: policy %q: Clone returned nil", p.Name())
+	}
+	return c, nil
 }
 
 // FrontOnly always negotiates in public.

@@ -103,11 +103,23 @@ type Replication struct {
 
 	// Hooks installed after each reset (nil: defaults).
 	hooks Hooks
+	// polState is pol as a StatefulPolicy (nil if it is not one), reset at
+	// the start of every replication.
+	polState StatefulPolicy
 }
 
 // Hooks let a user replace a behaviour without forking: each non-nil
 // function is called after the defaults are installed at the start of every
 // replication and returns the rule to use for that agent.
+//
+// The call at the start of a replication is where a rule with memory (a
+// trust rule that holds grudges, a concession strategy that plays tit for
+// tat) resets its per-replication state. To keep replications free of
+// allocations, build the rules' storage once (in the function given as
+// Arm.NewHooks, which runs once per worker), reset it in the hook and
+// return a pointer to it. A Replication calls its hooks from one goroutine
+// only; the study runner gives every worker its own Hooks through
+// Arm.NewHooks, so rules made there need no locking.
 type Hooks struct {
 	Trust      func(party int, p *agents.NegotiatorParams) agents.TrustRule
 	Concession func(party int, p *agents.NegotiatorParams) agents.ConcessionStrategy
@@ -117,7 +129,9 @@ type Hooks struct {
 
 // NewReplication validates the scenario and prepares reusable state for
 // policy pol (nil: the scenario's Policy). The scenario must not be modified
-// while the Replication is in use.
+// while the Replication is in use. If pol is a StatefulPolicy, the
+// Replication resets it at the start of every replication; a caller that
+// runs Replications on several goroutines gives each its own pol.Clone().
 func NewReplication(sc *Scenario, pol Policy) (*Replication, error) {
 	if err := sc.Validate(); err != nil {
 		return nil, fmt.Errorf("sim: invalid scenario:\n%w", err)
@@ -129,6 +143,7 @@ func NewReplication(sc *Scenario, pol Policy) (*Replication, error) {
 		}
 	}
 	r := &Replication{sc: sc, pol: pol}
+	r.polState = statefulOf(pol)
 	r.pop = rand.New(&r.popSrc)
 	r.ev = rand.New(&r.evSrc)
 	r.polRand = rand.New(&r.polSrc)
@@ -187,6 +202,9 @@ func (r *Replication) Reset(rng *rand.Rand) {
 		if r.hooks.Spoiler != nil {
 			r.spo[k].Behaviour = r.hooks.Spoiler(&sc.Spoilers[k])
 		}
+	}
+	if r.polState != nil {
+		r.polState.Reset()
 	}
 	r.state = state{}
 	r.out = Outcome{}

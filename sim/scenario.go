@@ -32,9 +32,14 @@ type Scenario struct {
 	Horizon int `json:"horizon" yaml:"horizon"`
 	// Policy names the channel policy for single runs: "front-only",
 	// "back-only", "back-then-front[=T]", "reliance=P" or "parallel".
-	// Default "back-then-front".
+	// Default "back-then-front". The command's run compares the built-in
+	// policies unless given --policy scenario (this policy alone); sweep
+	// and compare use it unless given --policy.
 	Policy string `json:"policy" yaml:"policy"`
-	// Parties are the two sides (index 0 is side A, 1 is side B).
+	// Parties are the two sides (index 0 is side A, 1 is side B). In a
+	// scenario file each listed party edits the default party at the same
+	// index, and a list of one edits side A only (write {} first to edit
+	// side B only).
 	Parties []Party `json:"parties" yaml:"parties"`
 	// Talks governs opening, bargaining, breakdown and collapse.
 	Talks TalksParams `json:"talks" yaml:"talks"`
@@ -43,6 +48,9 @@ type Scenario struct {
 	// Ratification governs the two-sided vote on a tentative deal.
 	Ratification RatificationParams `json:"ratification" yaml:"ratification"`
 	// Spoilers are the spoiler factions (any number, each tied to a party).
+	// In a scenario file a spoilers list replaces the default factions
+	// (it does not edit them): list every faction to run; each starts from
+	// the default faction (agents.DefaultSpoilerParams).
 	Spoilers []agents.SpoilerParams `json:"spoilers" yaml:"spoilers"`
 	// Mediator is the optional third party.
 	Mediator agents.MediatorParams `json:"mediator" yaml:"mediator"`
@@ -343,8 +351,11 @@ func (s *Scenario) Validate() error {
 
 // ParseScenario decodes a scenario from YAML or JSON (JSON is YAML; a text
 // starting with "{" must be valid JSON, so a trailing comma is an error).
-// Fields absent from the text keep their DefaultScenario values; a spoiler
-// listed in the text starts from agents.DefaultSpoilerParams. The text
+// Fields absent from the text keep their DefaultScenario values. A
+// parties list edits the default parties by index (a list of one edits
+// side A; a list of more than two is an error). A spoilers list replaces
+// the default factions, and each listed spoiler starts from
+// agents.DefaultSpoilerParams. The text
 // must hold exactly one document, not empty (write {} for the defaults),
 // of at most MaxScenarioBytes. Aliases (*name) are expanded; merge keys
 // (<<) are refused. Unknown fields and values of the wrong type (a
@@ -407,6 +418,11 @@ func ParseScenario(data []byte) (*Scenario, error) {
 	}
 	if err := json.Unmarshal(js, s); err != nil {
 		return nil, fmt.Errorf("sim: scenario: %w", err)
+	}
+	// A short parties list edited the first parties in place (encoding/json
+	// decodes into existing slice elements); the others keep their defaults.
+	if def := DefaultScenario().Parties; len(s.Parties) < len(def) {
+		s.Parties = append(s.Parties, def[len(s.Parties):]...)
 	}
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("sim: invalid scenario:\n%w", err)

@@ -12,10 +12,24 @@ import (
 // Arm is one variant of a study: a scenario run under a channel policy.
 // Arms of a study are compared on common random numbers: replication i of
 // every arm starts from the same generator.
+//
+// An arm may carry its own behaviours: NewHooks returns the Hooks (trust
+// rule, concession strategy, opinion dynamics, spoiler behaviour) its
+// replications use. The runners call NewHooks once per worker, so every
+// worker gets its own rule instances and rules with state need no locking.
+// Custom behaviours never draw from the event stream (an OpinionDynamics
+// draws from the constituents' own stream), so an arm with custom rules
+// stays paired on common random numbers with default arms: replication i
+// of both starts from the same generator and sees the same shocks. A
+// StatefulPolicy is cloned per worker the same way.
 type Arm struct {
 	Label    string    // label in tables and figures (default: the policy name)
 	Scenario *Scenario // validated scenario (not modified by the study)
 	Policy   Policy    // channel policy (nil: the scenario's Policy)
+	// NewHooks, if set, returns the arm's custom behaviours for one
+	// worker (nil: the defaults). It is called once per worker, from the
+	// goroutine that starts the run.
+	NewHooks func() Hooks
 }
 
 // TrajectoryBins is the number of histogram bins per round used for the
@@ -175,12 +189,18 @@ func (s *Study) newReplicator(keep bool) (mc.Replicator[RepOutcome], error) {
 			return nil, fmt.Errorf("arm %d (%s): %w", i, a.Label, err)
 		}
 		if !builtinPolicy(pol) {
+			if pol, err = workerPolicy(pol); err != nil {
+				return nil, fmt.Errorf("arm %d (%s): %w", i, a.Label, err)
+			}
 			r.bad[i] = &badChoice{}
 			pol = checkedPolicy{Policy: pol, bad: r.bad[i]}
 		}
 		rep, err := NewReplication(a.Scenario, pol)
 		if err != nil {
 			return nil, fmt.Errorf("arm %d (%s): %w", i, a.Label, err)
+		}
+		if a.NewHooks != nil {
+			rep.SetHooks(a.NewHooks())
 		}
 		r.reps = append(r.reps, rep)
 		r.horizons = append(r.horizons, a.Scenario.Horizon)

@@ -71,12 +71,58 @@ func (p *policyList) String() string {
 }
 
 func (p *policyList) Set(s string) error {
+	if s == scenarioPolicyName {
+		*p = append(*p, scenarioPolicy{})
+		return nil
+	}
 	pol, err := sim.ParsePolicy(s)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w (or %q: the scenario's own policy field)", err, scenarioPolicyName)
 	}
 	*p = append(*p, pol)
 	return nil
+}
+
+// first returns the first policy, or nil.
+func (p policyList) first() sim.Policy {
+	if len(p) == 0 {
+		return nil
+	}
+	return p[0]
+}
+
+// scenarioPolicyName is the --policy value that stands for the scenario's
+// own policy field.
+const scenarioPolicyName = "scenario"
+
+// scenarioPolicy marks --policy scenario in a policyList until resolve
+// replaces it by the scenario's policy; it never reaches a runner.
+type scenarioPolicy struct{}
+
+func (scenarioPolicy) Name() string { return scenarioPolicyName }
+func (scenarioPolicy) Choose(*sim.View) sim.Channel {
+	panic("backchannel: --policy scenario was not resolved")
+}
+
+// resolve returns the policies with --policy scenario replaced by the
+// policy field of sc (read from file, for the error message).
+func (p policyList) resolve(sc *sim.Scenario, file string) ([]sim.Policy, error) {
+	out := make([]sim.Policy, len(p))
+	for i, x := range p {
+		if _, ok := x.(scenarioPolicy); !ok {
+			out[i] = x
+			continue
+		}
+		pol, err := sim.ParsePolicy(sc.Policy)
+		if err != nil {
+			if file == "" {
+				file = "the default scenario"
+			}
+			return nil, usagef("--policy scenario: %s: %v", file, err)
+		}
+		out[i] = pol
+	}
+	return out, nil
 }
 
 // optBool is a boolean flag that remembers whether it was set.
@@ -115,15 +161,23 @@ type runFlags struct {
 // flagSet says which of the shared flags a command has.
 type flagSet struct {
 	scenario, csv, json bool
-	reps                int // default of --reps
+	reps                int    // default of --reps
+	repsHelp            string // usage of --reps
+	policyHelp          string // usage of --policy
 }
 
 func (f *runFlags) register(fs *flag.FlagSet, with flagSet) {
 	if with.scenario {
 		fs.StringVar(&f.scenario, "scenario", "", "scenario `FILE` (YAML or JSON; fields left out keep their defaults; see `backchannel scenario`)")
 	}
-	fs.Var(&f.policies, "policy", "channel `POLICY`, repeatable: front-only, back-only, back-then-front[=T], reliance=P, parallel")
-	fs.IntVar(&f.reps, "reps", with.reps, "number `N` of replications (the cap with --precision)")
+	if with.policyHelp == "" {
+		with.policyHelp = "channel `POLICY`, repeatable: front-only, back-only, back-then-front[=T], reliance=P, parallel, or scenario (the scenario's policy field)"
+	}
+	fs.Var(&f.policies, "policy", with.policyHelp)
+	if with.repsHelp == "" {
+		with.repsHelp = "number `N` of replications"
+	}
+	fs.IntVar(&f.reps, "reps", with.reps, with.repsHelp)
 	fs.Uint64Var(&f.seed, "seed", DefaultSeed, "master `SEED`; replication i draws from a generator derived from (SEED, i)")
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines `W` (0: all CPUs); results do not depend on it")
 	fs.IntVar(&f.horizon, "horizon", 0, "override the scenario's horizon: `H` rounds (weeks)")

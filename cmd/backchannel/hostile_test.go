@@ -211,9 +211,13 @@ func TestOutSymlinkNotFollowed(t *testing.T) {
 // sweep.csv after an interruption.
 func TestInterruptedSweepCSVMarksPartial(t *testing.T) {
 	t.Parallel()
+	// 4096 replications per point, cancelled after 8: the first point
+	// cannot finish before the cancellation reaches the worker, however
+	// loaded the machine (with 64 it sometimes did, and no point was
+	// partial).
 	out := t.TempDir()
 	ctx, hook := cancelAfter(8)
-	r := runCLI(t, ctx, nil, hook, args("sweep", "--param", "talks.open_rate=0.1:0.5:0.1", "--reps", "64", "--block-size", "8",
+	r := runCLI(t, ctx, nil, hook, args("sweep", "--param", "talks.open_rate=0.1:0.5:0.1", "--reps", "4096", "--block-size", "8",
 		"--workers", "1", "--horizon", "40", "--out", out, "--no-figures")...)
 	if r.code != exitInterrupted {
 		t.Fatalf("exit %d, want %d: %s", r.code, exitInterrupted, r.stderr)

@@ -8,6 +8,7 @@
 //	backchannel sweep    --param F=A:B:S    sweep scenario fields (grid or Latin hypercube)
 //	backchannel compare  A.yaml B.yaml      two scenarios on common random numbers
 //	backchannel merge    FILE...            combine the partial files of sharded runs, sweeps or checkpoints
+//	backchannel explore  sobol|morris|prim  global sensitivity (Sobol, Morris) and scenario discovery (PRIM)
 //	backchannel calibrate --targets FILE    fit scenario parameters to a case's record (ABC-SMC)
 //
 // Run "backchannel COMMAND -h" for the flags of a command. The outputs
@@ -105,6 +106,7 @@ commands:
   sweep      sweep scenario fields or policy parameters (grid or Latin hypercube)
   compare    run two scenarios as two arms on common random numbers
   merge      combine the partial-result files of sharded runs, sharded sweeps or checkpoints
+  explore    Sobol indices, Morris screening or PRIM boxes over the scenario's parameters
   calibrate  fit scenario parameters to a case's observed targets (ABC-SMC)
 
 Run "backchannel COMMAND -h" for a command's flags. Outputs are documented in
@@ -139,7 +141,13 @@ func (c *cli) main(args []string) (code int) {
 	case "compare":
 		err = c.compareCmd(args[1:])
 	case "merge":
-		err = c.mergeCmd(args[1:])
+		if isExploreMerge(args[1:]) {
+			err = c.exploreMergeCmd(args[1:])
+		} else {
+			err = c.mergeCmd(args[1:])
+		}
+	case "explore":
+		err = c.exploreCmd(args[1:])
 	case "calibrate":
 		err = c.calibrateCmd(args[1:])
 	case "help", "-h", "-help", "--help":

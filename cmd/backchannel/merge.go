@@ -137,5 +137,5 @@ func (c *cli) mergeSweep(f *runFlags, files []string, allowPartial bool) error {
 		fmt.Fprintf(c.stderr, "backchannel: %v; merging anyway (--allow-partial)\n", err)
 	}
 	f.seed = m.Seed
-	return c.sweepOutputs(f, m.Base.Scenario, m.Design, m.Points, m.Spec.LHS == 0)
+	return c.sweepOutputs(f, m.Base, m.Design, m.Points, m.Spec.LHS == 0)
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/backchannel-sim/backchannel/mc"
@@ -26,7 +27,10 @@ const runUsage = `usage: backchannel run [flags]
 Runs a study: every policy given with --policy (default: the built-in
 policies front-only, back-only, back-then-front, reliance=0.5 and parallel)
 on one scenario (default: the built-in default scenario), side by side on
-common random numbers. Prints the table (or --json) on stdout and writes
+common random numbers. --policy scenario runs the scenario's own policy
+field (policy: reliance=0.3, say); alone, it runs that policy only. Without
+--policy, a scenario whose policy is not among the built-in five gets a
+note on stderr (its policy field is not run). Prints the table (or --json) on stdout and writes
 summary.json, scenario.yaml, figures, the data behind them (tidy CSV),
 report.html (self-contained) and, with --csv, outcomes.csv to --out.
 
@@ -44,7 +48,8 @@ Combine the shards with "backchannel merge".
 func (c *cli) runCmd(args []string) error {
 	fs := c.newFlagSet("run", runUsage)
 	var f runFlags
-	f.register(fs, flagSet{scenario: true, csv: true, json: true, reps: DefaultReps})
+	f.register(fs, flagSet{scenario: true, csv: true, json: true, reps: DefaultReps,
+		repsHelp: "number `N` of replications (the cap with --precision)"})
 	f.fig.cmdline = append([]string{"run"}, args...)
 	var o runOpts
 	fs.Float64Var(&o.precision, "precision", 0, "sequential stopping: stop when the 95% Wilson half-width of every arm's breakthrough share is below `X` (or at --reps)")
@@ -69,15 +74,50 @@ func (c *cli) runCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	pols := []sim.Policy(f.policies)
+	pols, err := f.policies.resolve(sc, f.scenario)
+	if err != nil {
+		return err
+	}
 	if len(pols) == 0 {
 		pols = sim.BuiltinPolicies()
+		c.noteScenarioPolicy(f.scenario, sc, pols)
 	}
+	noteSpoilers(c.stderr, f.scenario, sc)
 	s := sim.PolicyStudy(sc, pols)
 	if o.sharded() {
 		return c.runShard(&f, &o, s)
 	}
 	return c.runStudy(&f, &o, s)
+}
+
+// noteScenarioPolicy says on stderr that the policy field of a scenario
+// file is not run when it is not among the policies run (pols): run
+// compares the built-in policies unless given --policy.
+func (c *cli) noteScenarioPolicy(file string, sc *sim.Scenario, pols []sim.Policy) {
+	if file == "" {
+		return
+	}
+	name := sc.Policy
+	if p, err := sim.ParsePolicy(sc.Policy); err == nil {
+		name = p.Name()
+	}
+	for _, p := range pols {
+		if p.Name() == name {
+			return
+		}
+	}
+	fmt.Fprintf(c.stderr, "backchannel: note: %s: its policy %q is not among the policies run (the built-in ones); run it with --policy scenario (alone) or add --policy scenario to a list\n", file, sc.Policy)
+}
+
+// noteSpoilers says on stderr that a scenario file listing fewer spoiler
+// factions than the default scenario replaced them (a spoilers list does
+// not edit the defaults).
+func noteSpoilers(w io.Writer, file string, sc *sim.Scenario) {
+	def := len(sim.DefaultScenario().Spoilers)
+	if file == "" || len(sc.Spoilers) >= def {
+		return
+	}
+	fmt.Fprintf(w, "backchannel: note: %s lists %d spoiler faction(s): a spoilers list replaces the %d default factions rather than editing them, so this run has %d\n", file, len(sc.Spoilers), def, len(sc.Spoilers))
 }
 
 // runOpts are the flags of run that compare does not have.
@@ -213,6 +253,42 @@ func breakthroughHalfWidth(ss *sim.StudySummary) float64 {
 	return hw
 }
 
+// varianceRatioNote explains, under the table, the variance ratio of the
+// paired differences (breakthrough), with what the values in this table
+// mean: how much comparing the arms on common random numbers narrowed
+// the intervals of the differences.
+func varianceRatioNote(w io.Writer, rep *sim.Report) error {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, a := range rep.Arms {
+		if a.VsReference == nil {
+			continue
+		}
+		v := float64(a.VsReference.Breakthrough.VarianceRatio)
+		if math.IsNaN(v) {
+			continue
+		}
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	if lo > hi {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("\nvariance ratio (breakthrough): the variance the difference would have had on independent\n" +
+		"replications, divided by its variance on common random numbers (the same replication index\n" +
+		"for every arm). Above 1, pairing narrowed the interval: 4 would mean half the width.\n")
+	switch {
+	case lo > 0.9 && hi < 1.1:
+		b.WriteString("Here it is near 1: the arms' outcomes on the same replication are nearly uncorrelated\n" +
+			"(the policies take the negotiation down different paths), so pairing neither helped nor\n" +
+			"hurt; the intervals are valid either way.\n")
+	default:
+		fmt.Fprintf(&b, "Here it ranges from %.1f to %.1f (below 1: the outcomes are negatively correlated and\n"+
+			"pairing widened the interval; the intervals are valid either way).\n", lo, hi)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
 // progressFunc returns the progress bar (or a silent one) wired to
 // c.onProgress.
 func (c *cli) progressFunc(f *runFlags, noun string) *progress {
@@ -267,6 +343,9 @@ func (c *cli) report(f *runFlags, s *sim.Study, res *sim.StudyResult, withCSV bo
 		err = studyout.WriteJSON(c.stdout, rep)
 	} else {
 		err = studyout.WriteTable(c.stdout, rep)
+		if err == nil {
+			err = varianceRatioNote(c.stdout, rep)
+		}
 	}
 	if err != nil {
 		return err

@@ -24,7 +24,9 @@ const scenarioUsage = `usage: backchannel scenario [FILE]
 Prints the default scenario (or FILE's, validated) as YAML with a comment
 above every field: its meaning, unit, default and allowed range. Edit it and
 pass it to run, sweep or compare with --scenario FILE; fields left out keep
-their defaults, unknown fields are an error.
+their defaults, unknown fields are an error. A parties list edits the
+default parties by index; a spoilers list replaces the default factions
+(the file's header says exactly how).
 `
 
 func (c *cli) scenarioCmd(args []string) error {
@@ -70,8 +72,12 @@ func commentedYAML(s *sim.Scenario) ([]byte, error) {
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, `# backchannel scenario (model %s).
 # One round is one week; shares are fractions of the negotiated surplus in [0, 1].
-# Use with: backchannel run --scenario FILE. Fields left out keep their defaults
-# (a listed spoiler starts from the default spoiler); unknown fields are an error.
+# Use with: backchannel run --scenario FILE. Fields left out keep their defaults;
+# unknown fields are an error. Lists: a parties list edits the default parties by
+# index (one entry edits side A; write {} first to edit side B only). A spoilers
+# list replaces all the default factions rather than editing them: list every
+# faction to run (each listed one starts from the default spoiler below). run
+# compares the built-in policies; --policy scenario runs the policy field below.
 
 `, sim.ModelVersion)
 	enc := yaml.NewEncoder(&buf)

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -30,7 +31,10 @@ Runs one policy (--policy, default: the scenario's) at every point of a
 design over scenario fields, named by their path in the scenario file
 (talks.open_rate, leaks.insiders, parties.negotiator.cost_rate for both
 parties, parties[1].negotiator.cost_rate for one, spoilers.capability) or
-over a policy parameter (policy.reliance, policy.switch_trust).
+over a policy parameter: policy.reliance (the policy is reliance=P) or
+policy.switch_trust (back-then-front=T). A policy parameter with a --policy
+it does not belong to is refused. The policy is named in the table, in
+sweep.csv (column policy) and in the scenario.yaml written.
 
   grid:  FROM:TO:STEP gives the levels FROM, FROM+STEP, ..., TO (full factorial)
   --lhs: a Latin hypercube of N points over the box FROM:TO of each parameter
@@ -38,9 +42,11 @@ over a policy parameter (policy.reliance, policy.switch_trust).
 Each point runs --reps replications with its own seed stream (StreamSeed(seed,
 point)). Writes sweep.csv, sweep-data.csv (tidy), report.html and figures
 to --out: shares of each outcome against the parameter (one parameter), or
-a heat map of the breakthrough probability (two parameters on a grid; none
-for a Latin hypercube or three or more parameters, as stderr says). Prints a table on stdout. There is
-no JSON summary of a sweep: sweep.csv is its data file.
+a heat map of the breakthrough probability (two parameters on a grid). A
+Latin hypercube or a grid over three or more parameters has no figure (its
+points do not lie on one line or one grid; stderr says so): sweep.csv and
+sweep-data.csv hold every point. Prints a table on stdout. There is no JSON
+summary of a sweep: sweep.csv is its data file.
 
 Sharded sweeps (shards split the design points; every point keeps its seed
 stream, so results do not depend on the shard layout):
@@ -63,7 +69,9 @@ func (p *paramList) Set(s string) error { *p = append(*p, s); return nil }
 func (c *cli) sweepCmd(args []string) error {
 	fs := c.newFlagSet("sweep", sweepUsage)
 	var f runFlags
-	f.register(fs, flagSet{scenario: true, reps: DefaultSweepReps})
+	f.register(fs, flagSet{scenario: true, reps: DefaultSweepReps,
+		repsHelp:   "number `N` of replications per design point",
+		policyHelp: "channel `POLICY` of every design point (at most one; default: the scenario's policy field): front-only, back-only, back-then-front[=T], reliance=P, parallel, scenario"})
 	f.fig.cmdline = append([]string{"sweep"}, args...)
 	var params paramList
 	fs.Var(&params, "param", "swept parameter `FIELD=FROM:TO:STEP` (grid) or FIELD=FROM:TO (--lhs), repeatable")
@@ -95,12 +103,20 @@ func (c *cli) sweepCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	noteSpoilers(c.stderr, f.scenario, sc)
+	pols, err := f.policies.resolve(sc, f.scenario)
+	if err != nil {
+		return err
+	}
 	base := sim.Arm{Scenario: sc}
-	if len(f.policies) == 1 {
-		base.Policy = f.policies[0]
+	if len(pols) == 1 {
+		base.Policy = pols[0]
 	}
 	spec, d, err := sweepDesign(params, *lhs, f.seed)
 	if err != nil {
+		return err
+	}
+	if err := checkPolicyParams(d, base.Policy); err != nil {
 		return err
 	}
 	if err := f.checkMemory(sweepMemoryEstimate(&f, sc, len(d.Points))); err != nil {
@@ -135,7 +151,7 @@ func (c *cli) sweepCmd(args []string) error {
 		done += p.Result.Done
 	}
 	c.timing(&f, t0, done, 1)
-	if werr := c.sweepOutputs(&f, sc, d, points, *lhs == 0); werr != nil {
+	if werr := c.sweepOutputs(&f, base, d, points, *lhs == 0); werr != nil {
 		return werr
 	}
 	if err != nil {
@@ -146,6 +162,42 @@ func (c *cli) sweepCmd(args []string) error {
 	}
 	if o.save != "" {
 		return c.saveSweepPart("--save", o.save, c.sweepPart(&f, base, spec, d, 0, len(d.Points), points))
+	}
+	return nil
+}
+
+// policyParams maps each policy parameter of a sweep to the policy it
+// sets (sim.SweepParam).
+var policyParams = map[string]string{
+	"policy.reliance":     "reliance=P",
+	"policy.switch_trust": "back-then-front=T",
+}
+
+// checkPolicyParams refuses a policy parameter that does not apply to the
+// policy given with --policy (pol; nil: none given), and two policy
+// parameters together: each replaces the policy at every point.
+func checkPolicyParams(d *mc.Design[sim.Arm], pol sim.Policy) error {
+	var swept []string
+	for _, p := range d.Params {
+		if _, ok := policyParams[p.Name]; ok {
+			swept = append(swept, p.Name)
+		}
+	}
+	if len(swept) > 1 {
+		return usagef("--param %s and --param %s: each sets the policy (%s, %s); sweep one at a time", swept[0], swept[1], policyParams[swept[0]], policyParams[swept[1]])
+	}
+	if len(swept) == 0 || pol == nil {
+		return nil
+	}
+	ok := false
+	switch swept[0] {
+	case "policy.reliance":
+		_, ok = pol.(sim.Reliance)
+	case "policy.switch_trust":
+		_, ok = pol.(sim.BackThenFront)
+	}
+	if !ok {
+		return usagef("--param %s sets the policy to %s at every point, which does not apply to --policy %s: drop --policy, or give a %s policy", swept[0], policyParams[swept[0]], pol.Name(), strings.SplitN(policyParams[swept[0]], "=", 2)[0])
 	}
 	return nil
 }
@@ -298,8 +350,14 @@ func sweepDesign(specs []string, lhs int, seed uint64) (results.SweepSpec, *mc.D
 	return sp, d, nil
 }
 
-// sweepOutputs prints the table and writes sweep.csv and the figures.
-func (c *cli) sweepOutputs(f *runFlags, base *sim.Scenario, d *mc.Design[sim.Arm], points []sim.SweepPoint, grid bool) error {
+// sweepOutputs prints the table and writes sweep.csv, scenario.yaml (the
+// base scenario with the policy that ran as its policy field) and the
+// figures.
+func (c *cli) sweepOutputs(f *runFlags, base sim.Arm, d *mc.Design[sim.Arm], points []sim.SweepPoint, grid bool) error {
+	base, err := sim.SweepBase(base)
+	if err != nil {
+		return err
+	}
 	if err := writeSweepTable(c.stdout, d, points); err != nil {
 		return err
 	}
@@ -314,14 +372,22 @@ func (c *cli) sweepOutputs(f *runFlags, base *sim.Scenario, d *mc.Design[sim.Arm
 	}); err != nil {
 		return err
 	}
-	y, err := base.MarshalYAMLText()
+	sc := base.Scenario.Clone()
+	sc.Policy = base.Policy.Name()
+	y, err := sc.MarshalYAMLText()
 	if err != nil {
 		return err
+	}
+	for _, p := range d.Params {
+		if set, ok := policyParams[p.Name]; ok {
+			// The policy varies: say so above the base's policy field.
+			y = append([]byte(fmt.Sprintf("# sweep: %s varies over the design points, setting the policy to %s\n# at each (sweep.csv, column policy); the policy below is the base's, used by no point.\n", p.Name, set)), y...)
+		}
 	}
 	if err := results.WriteFileAtomic(filepath.Join(f.out, "scenario.yaml"), y); err != nil {
 		return err
 	}
-	return c.sweepExtras(f, base, d, points, grid)
+	return c.sweepExtras(f, sc, d, points, grid)
 }
 
 // product returns the product of xs, stopping once it exceeds
@@ -352,9 +418,12 @@ func sweepCSV(w io.Writer, d *mc.Design[sim.Arm], points []sim.SweepPoint) error
 	if len(rows) != len(points)+1 {
 		return fmt.Errorf("sweep.csv: %d rows for %d points", len(rows)-1, len(points))
 	}
-	rows[0] = append(rows[0], "partial")
+	// The policy column follows the parameters: the policy of each point
+	// (it varies with policy.reliance or policy.switch_trust).
+	at := 1 + len(d.Params)
+	rows[0] = append(slices.Insert(rows[0], at, "policy"), "partial")
 	for i, p := range points {
-		rows[i+1] = append(rows[i+1], strconv.FormatBool(p.Result.Partial))
+		rows[i+1] = append(slices.Insert(rows[i+1], at, pointPolicy(p)), strconv.FormatBool(p.Result.Partial))
 	}
 	cw := csv.NewWriter(w)
 	if err := cw.WriteAll(rows); err != nil {
@@ -371,7 +440,7 @@ func writeSweepTable(w io.Writer, d *mc.Design[sim.Arm], points []sim.SweepPoint
 	for _, p := range d.Params {
 		head = append(head, p.Name)
 	}
-	head = append(head, "replications", "breakthrough", "collapse", "impasse")
+	head = append(head, "policy", "replications", "breakthrough", "collapse", "impasse")
 	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
 	for _, pt := range points {
 		rep, err := sim.NewReport(&sim.Study{Arms: []sim.Arm{pt.Params}}, pt.Result, Confidence)
@@ -383,10 +452,21 @@ func writeSweepTable(w io.Writer, d *mc.Design[sim.Arm], points []sim.SweepPoint
 			row = append(row, strconv.FormatFloat(v, 'g', 6, 64))
 		}
 		a := rep.Arms[0]
-		row = append(row, strconv.Itoa(rep.Completed), share(a.Outcomes.Breakthrough), share(a.Outcomes.Collapse), share(a.Outcomes.Impasse))
+		row = append(row, pointPolicy(pt), strconv.Itoa(rep.Completed), share(a.Outcomes.Breakthrough), share(a.Outcomes.Collapse), share(a.Outcomes.Impasse))
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	return tw.Flush()
+}
+
+// pointPolicy is the name of the policy a design point ran.
+func pointPolicy(p sim.SweepPoint) string {
+	if p.Params.Policy != nil {
+		return p.Params.Policy.Name()
+	}
+	if p.Params.Scenario != nil {
+		return p.Params.Scenario.Policy
+	}
+	return ""
 }
 
 func share(e sim.Estimate) string {

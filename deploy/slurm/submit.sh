@@ -5,6 +5,7 @@
 # Usage:
 #   deploy/slurm/submit.sh [--resume] [--] [backchannel run args...]
 #   BACKCHANNEL_CMD=sweep deploy/slurm/submit.sh [--] [backchannel sweep args...]
+#   BACKCHANNEL_CMD=explore deploy/slurm/submit.sh [--] sobol|morris|prim [backchannel explore args...]
 #
 # Environment:
 #   BACKCHANNEL_BIN     binary to run (default: `backchannel` on PATH); must be
@@ -14,7 +15,9 @@
 #   BACKCHANNEL_SHARDS  number of shards = array tasks (default: 4)
 #   BACKCHANNEL_CMD     run (default: shards of replications, merged into
 #                       merged.json) or sweep (shards of design points, merged
-#                       into merged.txt and merged/sweep.csv + figures)
+#                       into merged.txt and merged/sweep.csv + figures) or
+#                       explore (shards of an explore design's points, merged
+#                       into merged.json for "explore METHOD --from")
 #   SBATCH_EXTRA_ARGS   extra sbatch options for both jobs, split on spaces,
 #                       e.g. "--partition=short --account=proj42 --time=2:00:00"
 #
