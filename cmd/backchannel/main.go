@@ -9,6 +9,7 @@
 //	backchannel compare  A.yaml B.yaml      two scenarios on common random numbers
 //	backchannel merge    FILE...            combine the partial files of sharded runs, sweeps or checkpoints
 //	backchannel explore  sobol|morris|prim  global sensitivity (Sobol, Morris) and scenario discovery (PRIM)
+//	backchannel calibrate --targets FILE    fit scenario parameters to a case's record (ABC-SMC)
 //
 // Run "backchannel COMMAND -h" for the flags of a command. The outputs
 // (JSON summary, CSV columns, partial-result files) are documented in
@@ -106,6 +107,7 @@ commands:
   compare    run two scenarios as two arms on common random numbers
   merge      combine the partial-result files of sharded runs, sharded sweeps or checkpoints
   explore    Sobol indices, Morris screening or PRIM boxes over the scenario's parameters
+  calibrate  fit scenario parameters to a case's observed targets (ABC-SMC)
 
 Run "backchannel COMMAND -h" for a command's flags. Outputs are documented in
 docs/OUTPUTS.md. Exit status: 0 ok, 1 failure, 2 bad usage or input,
@@ -146,6 +148,8 @@ func (c *cli) main(args []string) (code int) {
 		}
 	case "explore":
 		err = c.exploreCmd(args[1:])
+	case "calibrate":
+		err = c.calibrateCmd(args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(c.stdout, mainUsage)
 		return exitOK
