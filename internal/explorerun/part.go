@@ -92,7 +92,6 @@ func (p *Part) SaveFile(path string) error {
 	return results.WriteFileAtomic(path, buf.Bytes())
 }
 
-
 // IsPartFile reports whether the file at path starts as a part file of
 // this schema (it reads only the start of the file).
 func IsPartFile(path string) bool {
