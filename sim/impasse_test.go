@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/mc"
+	"github.com/backchannel-sim/backchannel/metrics"
 )
 
 // TestImpasseEvents scripts the model's events on a reset replication and
