@@ -23,8 +23,8 @@ type level struct {
 	Early                  sim.IncidencePoint // cumulative incidence of breakthrough at round `early`
 	Median                 sim.TimeEstimate
 	Counts                 sim.Counts[sim.MeanEstimate]
-	Secret, Public         sim.Estimate // ratification pass rates
-	SecretDeals            sim.Estimate // ratified deals made in a secret channel, of all ratified deals
+	Secret, Public         sim.Estimate       // ratification pass rates
+	SecretDeals            sim.Estimate       // ratified deals made in a secret channel, of all ratified deals
 	Impasse2               *sim.ImpasseReport // repeated impasse over time (the report's)
 }
 
