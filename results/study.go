@@ -343,7 +343,11 @@ func decodePart(data []byte) (*StudyPart, error) {
 	if partialFileIs(data, partialSchemaV1) {
 		return nil, errPartialV1
 	}
-	return decodePartSchema(data, PartialSchema)
+	p, err := decodePartSchema(data, PartialSchema)
+	if err == nil && p.Result.Summary.Arms[0].Impasse == nil {
+		return nil, errors.New("summary without the repeated-impasse accumulators (only a sweep point's result has none)")
+	}
+	return p, err
 }
 
 // decodeSweepPoint decodes a sweep point's result, which holds no

@@ -255,6 +255,20 @@ func TestLoadRejectsCorruptFiles(t *testing.T) {
 		"impasse of another horizon": resign(func(b string) string {
 			return strings.Replace(b, `"states":{"horizon":20`, `"states":{"horizon":0`, 1)
 		}),
+		"no impasse in any arm": resign(func(b string) string {
+			var body map[string]any
+			if err := json.Unmarshal([]byte(b), &body); err != nil {
+				t.Fatal(err)
+			}
+			for _, arm := range body["summary"].([]any) {
+				delete(arm.(map[string]any), "impasse")
+			}
+			out, err := json.Marshal(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(out)
+		}),
 		"impasse in one arm only": resign(func(b string) string {
 			var body map[string]any
 			if err := json.Unmarshal([]byte(b), &body); err != nil {
