@@ -198,11 +198,12 @@ var CSVHeader = []string{
 	"rounds_front", "rounds_parallel", "first_talks", "first_leak", "first_attack", "deal_channel",
 	"split", "trust_a", "trust_b", "approval_a", "approval_b", "preparedness_a", "preparedness_b",
 	"hawkishness_a", "hawkishness_b", "polarisation_a", "polarisation_b",
+	"impasses", "impasse_1", "impasse_2", "impasse_3",
 }
 
 // WriteCSV writes tidy data, one row per replication and arm, from a
 // result run with KeepOutcomes. Empty first_* fields mean the event never
-// happened.
+// happened; impasse_k is empty if there was no k-th impasse.
 func WriteCSV(w io.Writer, s *sim.Study, res *sim.StudyResult) error {
 	if res.Outcomes == nil && res.Done > 0 {
 		return fmt.Errorf("studyout: the run did not keep outcomes (RunConfig.KeepOutcomes)")
@@ -249,6 +250,7 @@ func WriteCSV(w io.Writer, s *sim.Study, res *sim.StudyResult) error {
 				ftoa(o.Split), ftoa(o.Trust[0]), ftoa(o.Trust[1]), ftoa(o.Approval[0]), ftoa(o.Approval[1]),
 				ftoa(o.Preparedness[0]), ftoa(o.Preparedness[1]), ftoa(o.Hawkishness[0]), ftoa(o.Hawkishness[1]),
 				ftoa(o.Polarisation[0]), ftoa(o.Polarisation[1]),
+				itoa(o.Impasses), opt(o.ImpasseRounds[0]), opt(o.ImpasseRounds[1]), opt(o.ImpasseRounds[2]),
 			}
 			if o.Kind != sim.Breakthrough {
 				row[20] = ""
