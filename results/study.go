@@ -19,8 +19,14 @@ import (
 
 // PartialSchema names the format of a study's partial-result file
 // (docs/OUTPUTS.md): a shard's or a checkpoint's result, exact, so that
-// parts merge bit-identically.
-const PartialSchema = "backchannel.partial/v1"
+// parts merge bit-identically. Version 2 added the repeated-impasse
+// accumulators of every arm; files of version 1 are refused (re-run them
+// with this version), except as the points of a sweep file, which hold
+// none.
+const PartialSchema = "backchannel.partial/v2"
+
+// partialSchemaV1 is the previous version of PartialSchema.
+const partialSchemaV1 = "backchannel.partial/v1"
 
 // StudyPart is the result of part of a study's run: a shard, a checkpoint
 // or a whole run, with what is needed to merge it with the other parts.
@@ -100,6 +106,78 @@ type armSummaryWire struct {
 	PublicPasses int64                             `json:"public_passes"`
 	Trajectories *map[string]*wireBands            `json:"trajectories,omitempty"`
 	Paired       *map[string]metrics.PairedTable   `json:"paired,omitempty"`
+	Impasse      *impasseWire                      `json:"impasse,omitempty"`
+}
+
+// impasseWire holds an arm's repeated-impasse accumulators (absent from a
+// sweep point's summary). Each is decoded through a wrapper that checks
+// its shape before allocating.
+type impasseWire struct {
+	Kth          *wireRecurrent `json:"kth"`           // time to the k-th impasse, k = 1..sim.MaxImpasses
+	Impasses     *wireCount     `json:"impasses"`      // cumulative impasses by round
+	BackChannels *wireCount     `json:"back_channels"` // cumulative back channels opened by round
+	States       *wireOccupancy `json:"states"`        // state occupancy by round
+	// Paired[k-1][i] is the table of the k-th impasse by the i-th of the
+	// summary's PairRounds against arm 0 (absent for arm 0).
+	Paired [][]metrics.PairedTable `json:"paired,omitempty"`
+}
+
+type wireRecurrent struct{ *metrics.RecurrentEvents }
+
+// UnmarshalJSON implements json.Unmarshaler, refusing a shape other than
+// sim.MaxImpasses orders, 2 causes and a horizon within maxHorizon before
+// allocating.
+func (w *wireRecurrent) UnmarshalJSON(b []byte) error {
+	var shape struct {
+		MaxK    int `json:"max_k"`
+		Causes  int `json:"causes"`
+		Horizon int `json:"horizon"`
+	}
+	if err := json.Unmarshal(b, &shape); err != nil {
+		return err
+	}
+	if shape.MaxK != sim.MaxImpasses || shape.Causes != 2 || shape.Horizon < 1 || shape.Horizon > maxHorizon {
+		return fmt.Errorf("impasse times of max_k %d, %d causes, horizon %d: want max_k %d, 2 causes and a horizon in [1, %d]", shape.MaxK, shape.Causes, shape.Horizon, sim.MaxImpasses, maxHorizon)
+	}
+	w.RecurrentEvents = new(metrics.RecurrentEvents)
+	return w.RecurrentEvents.UnmarshalJSON(b)
+}
+
+type wireCount struct{ *metrics.MeanCount }
+
+// UnmarshalJSON implements json.Unmarshaler, refusing a horizon outside
+// [1, maxHorizon] before allocating.
+func (w *wireCount) UnmarshalJSON(b []byte) error {
+	var shape struct {
+		Horizon int `json:"horizon"`
+	}
+	if err := json.Unmarshal(b, &shape); err != nil {
+		return err
+	}
+	if shape.Horizon < 1 || shape.Horizon > maxHorizon {
+		return fmt.Errorf("mean count of horizon %d: want a horizon in [1, %d]", shape.Horizon, maxHorizon)
+	}
+	w.MeanCount = new(metrics.MeanCount)
+	return w.MeanCount.UnmarshalJSON(b)
+}
+
+type wireOccupancy struct{ *metrics.Occupancy }
+
+// UnmarshalJSON implements json.Unmarshaler, refusing a shape other than
+// sim.NumStates states and a horizon within maxHorizon before allocating.
+func (w *wireOccupancy) UnmarshalJSON(b []byte) error {
+	var shape struct {
+		Horizon int `json:"horizon"`
+		States  int `json:"states"`
+	}
+	if err := json.Unmarshal(b, &shape); err != nil {
+		return err
+	}
+	if shape.States != sim.NumStates || shape.Horizon < 1 || shape.Horizon > maxHorizon {
+		return fmt.Errorf("state occupancy of horizon %d with %d states: want a horizon in [1, %d] and %d states", shape.Horizon, shape.States, maxHorizon, sim.NumStates)
+	}
+	w.Occupancy = new(metrics.Occupancy)
+	return w.Occupancy.UnmarshalJSON(b)
 }
 
 // maxHorizon is the largest horizon of a valid scenario (sim's Validate).
@@ -238,6 +316,13 @@ func encodeBody(p *StudyPart) ([]byte, error) {
 			pm := map[string]metrics.PairedTable{"breakthrough": pc.Breakthrough, "collapse": pc.Collapse}
 			aw.Paired = &pm
 		}
+		if as.Impasse != nil {
+			aw.Impasse = &impasseWire{Kth: &wireRecurrent{as.Impasse}, Impasses: &wireCount{as.ImpasseCount},
+				BackChannels: &wireCount{as.ChannelCount}, States: &wireOccupancy{as.States}}
+			if a > 0 {
+				aw.Impasse.Paired = res.Summary.Paired[a].Impasse[:]
+			}
+		}
 		b.Summary = append(b.Summary, aw)
 	}
 	return json.Marshal(b)
@@ -253,9 +338,47 @@ func LoadStudyResult(r io.Reader) (*StudyPart, error) {
 	return readPart(r, decodePart)
 }
 
+// errPartialV1 explains why a file of the previous partial schema is
+// refused.
+var errPartialV1 = fmt.Errorf("schema %q is an older format without the repeated-impasse summary (docs/OUTPUTS.md); this program reads %q: re-run the shard or checkpoint with this version", partialSchemaV1, PartialSchema)
+
 func decodePart(data []byte) (*StudyPart, error) {
+	if partialFileIs(data, partialSchemaV1) {
+		return nil, errPartialV1
+	}
+	p, err := decodePartSchema(data, PartialSchema)
+	if err == nil && p.Result.Summary.Arms[0].Impasse == nil {
+		return nil, errors.New("summary without the repeated-impasse accumulators (only a sweep point's result has none)")
+	}
+	return p, err
+}
+
+// decodeSweepPoint decodes a sweep point's result, which holds no
+// repeated-impasse accumulators, so that versions 1 and 2 of the partial
+// schema are the same.
+func decodeSweepPoint(data []byte) (*StudyPart, error) {
+	schema := PartialSchema
+	if partialFileIs(data, partialSchemaV1) {
+		schema = partialSchemaV1
+	}
+	p, err := decodePartSchema(data, schema)
+	if err == nil && p.Result.Summary.Arms[0].Impasse != nil {
+		return nil, errors.New("a sweep point's result holds repeated-impasse accumulators")
+	}
+	return p, err
+}
+
+// partialFileIs reports whether data is an envelope of the given schema.
+func partialFileIs(data []byte, schema string) bool {
+	var env struct {
+		Schema string `json:"schema"`
+	}
+	return json.Unmarshal(data, &env) == nil && env.Schema == schema
+}
+
+func decodePartSchema(data []byte, schema string) (*StudyPart, error) {
 	var b partialBody
-	if err := decodeEnvelope(data, PartialSchema, &b); err != nil {
+	if err := decodeEnvelope(data, schema, &b); err != nil {
 		return nil, err
 	}
 	s := &sim.Study{Trajectories: b.Study.Trajectories}
@@ -422,8 +545,64 @@ func fillSummary(s *sim.Study, ss *sim.StudySummary, w []armSummaryWire) error {
 					return fmt.Errorf("%s: paired table %s inconsistent", where, name)
 				}
 			}
-			ss.Paired[a] = sim.PairedCounts{Breakthrough: pm["breakthrough"], Collapse: pm["collapse"]}
+			ss.Paired[a].Breakthrough, ss.Paired[a].Collapse = pm["breakthrough"], pm["collapse"]
 		}
+		if err := fillImpasse(s, ss, a, aw.Impasse, aw.Kinds[0]+aw.Kinds[1]+aw.Kinds[2]); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+	}
+	return nil
+}
+
+// fillImpasse copies arm a's decoded repeated-impasse accumulators into
+// ss, checking their shapes against the study and their sizes against
+// the n replications. A summary without them (a sweep point's) must have
+// none in any arm: ss then drops them.
+func fillImpasse(s *sim.Study, ss *sim.StudySummary, a int, w *impasseWire, n int64) error {
+	as := ss.Arms[a]
+	if w == nil {
+		if a > 0 && ss.Arms[0].Impasse != nil {
+			return errors.New("impasse accumulators missing (arm 0 has them)")
+		}
+		as.Impasse, as.ImpasseCount, as.ChannelCount, as.States = nil, nil, nil, nil
+		ss.Paired[a].Impasse = [sim.MaxImpasses][]metrics.PairedTable{}
+		ss.PairRounds = nil
+		return nil
+	}
+	if a > 0 && ss.Arms[0].Impasse == nil {
+		return errors.New("impasse accumulators present, arm 0 has none")
+	}
+	if w.Kth == nil || w.Kth.RecurrentEvents == nil || w.Impasses == nil || w.Impasses.MeanCount == nil ||
+		w.BackChannels == nil || w.BackChannels.MeanCount == nil || w.States == nil || w.States.Occupancy == nil {
+		return errors.New("impasse: kth, impasses, back_channels and states are all required")
+	}
+	h := s.Arms[a].Scenario.Horizon
+	switch {
+	case w.Kth.Horizon() != h || w.Impasses.Horizon() != h || w.BackChannels.Horizon() != h || w.States.Horizon() != h:
+		return fmt.Errorf("impasse accumulators not of the arm's horizon %d", h)
+	case int64(w.Kth.N()) != n || int64(w.Impasses.N()) != n || int64(w.BackChannels.N()) != n || int64(w.States.N()) != n:
+		return fmt.Errorf("impasse accumulators inconsistent with the %d replications", n)
+	}
+	as.Impasse, as.ImpasseCount, as.ChannelCount, as.States = w.Kth.RecurrentEvents, w.Impasses.MeanCount, w.BackChannels.MeanCount, w.States.Occupancy
+	if (w.Paired != nil) != (a > 0) {
+		return fmt.Errorf("impasse: paired tables present = %v, want %v", w.Paired != nil, a > 0)
+	}
+	if a == 0 {
+		return nil
+	}
+	if len(w.Paired) != sim.MaxImpasses {
+		return fmt.Errorf("impasse: %d orders of paired tables, want %d", len(w.Paired), sim.MaxImpasses)
+	}
+	for k, ts := range w.Paired {
+		if len(ts) != len(ss.PairRounds) {
+			return fmt.Errorf("impasse: %d paired tables of order %d, want one per round %v", len(ts), k+1, ss.PairRounds)
+		}
+		for _, t := range ts {
+			if t.N11 < 0 || t.N10 < 0 || t.N01 < 0 || t.N00 < 0 || int64(t.N()) != n {
+				return fmt.Errorf("impasse: paired table of order %d inconsistent", k+1)
+			}
+		}
+		ss.Paired[a].Impasse[k] = ts
 	}
 	return nil
 }

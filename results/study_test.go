@@ -189,6 +189,32 @@ func TestMergeRefusals(t *testing.T) {
 	}
 }
 
+// TestLoadRefusesPartialV1: a file of the previous schema (before the
+// repeated-impasse accumulators) is refused with a message that names both
+// versions and says what to do.
+func TestLoadRefusesPartialV1(t *testing.T) {
+	t.Parallel()
+	s := partStudy(10)
+	res, err := sim.RunStudy(context.Background(), s, mc.RunConfig{Seed: 2, Replications: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := SaveStudyResult(&buf, &StudyPart{Study: s, Result: res}); err != nil {
+		t.Fatal(err)
+	}
+	old := bytes.Replace(buf.Bytes(), []byte(PartialSchema), []byte("backchannel.partial/v1"), 1)
+	_, err = LoadStudyResult(bytes.NewReader(old))
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("error %v, want ErrCorrupt", err)
+	}
+	for _, want := range []string{"backchannel.partial/v1", PartialSchema, "repeated-impasse", "re-run"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}
+
 func TestLoadRejectsCorruptFiles(t *testing.T) {
 	t.Parallel()
 	s := partStudy(20)
@@ -223,6 +249,42 @@ func TestLoadRejectsCorruptFiles(t *testing.T) {
 		"bad scenario":   resign(func(b string) string { return strings.Replace(b, `"horizon":20`, `"horizon":0`, 1) }),
 		"hash mismatch":  resign(func(b string) string { return strings.Replace(b, `"study_hash":"`, `"study_hash":"0`, 1) }),
 		"bad policy":     resign(func(b string) string { return strings.Replace(b, `"policy":"front-only"`, `"policy":"sideways"`, 1) }),
+		"huge impasse horizon": resign(func(b string) string {
+			return strings.Replace(b, `"max_k":3,"causes":2,"horizon":20`, `"max_k":3,"causes":2,"horizon":1099511627776`, 1)
+		}),
+		"impasse of another horizon": resign(func(b string) string {
+			return strings.Replace(b, `"states":{"horizon":20`, `"states":{"horizon":0`, 1)
+		}),
+		"no impasse in any arm": resign(func(b string) string {
+			var body map[string]any
+			if err := json.Unmarshal([]byte(b), &body); err != nil {
+				t.Fatal(err)
+			}
+			for _, arm := range body["summary"].([]any) {
+				delete(arm.(map[string]any), "impasse")
+			}
+			out, err := json.Marshal(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(out)
+		}),
+		"impasse in one arm only": resign(func(b string) string {
+			var body map[string]any
+			if err := json.Unmarshal([]byte(b), &body); err != nil {
+				t.Fatal(err)
+			}
+			arm1 := body["summary"].([]any)[1].(map[string]any)
+			if _, ok := arm1["impasse"]; !ok {
+				t.Fatal("no impasse accumulators in arm 1")
+			}
+			delete(arm1, "impasse")
+			out, err := json.Marshal(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(out)
+		}),
 	}
 	for n := 0; n < len(good); n += 1 + len(good)/37 {
 		cases[fmt.Sprintf("truncated at %d", n)] = good[:n]

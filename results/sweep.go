@@ -332,7 +332,7 @@ func decodeSweep(data []byte) (*SweepPart, error) {
 		if err != nil {
 			return nil, err
 		}
-		inner, err := decodePart(pw.Result)
+		inner, err := decodeSweepPoint(pw.Result)
 		if err != nil {
 			return nil, fmt.Errorf("point %d: %w", j, err)
 		}

@@ -23,7 +23,14 @@
 // numbers, outcomes stream into exact summaries (counts, event tables for
 // Kaplan-Meier and Aalen-Johansen estimates, histograms, per-round bands),
 // and the Report gives every estimate with its confidence interval and
-// sample size. SweepParam and RunSweep run mc designs over scenario
+// sample size. Besides breakthrough, a study measures repeated impasse over
+// time: every Outcome records its impasses (a breakdown that is not a
+// collapse, an exposed back channel abandoned for a fresh one, a failed
+// ratification; docs/MODEL.md §7.18), and the summary holds the time to the
+// k-th impasse with breakthrough and collapse competing, the mean cumulative
+// numbers of impasses and back channels, and the State of every
+// replication at every round; Study.ImpasseK says which impasse counts as
+// repeated. SweepParam and RunSweep run mc designs over scenario
 // fields; RunStudySequential stops when an estimate is precise enough.
 // Saving, merging and checkpointing results is package results.
 //

@@ -46,6 +46,14 @@ type Outcome struct {
 	Breakdowns          int `json:"breakdowns"`           // talks broken off
 	Gestures            int `json:"gestures"`             // goodwill gestures, both sides
 
+	// Impasses counts the impasses (docs/MODEL.md §7.18: a breakdown that
+	// is not a collapse, an exposed back channel abandoned for a fresh one,
+	// or a failed ratification; setbacks with no bargaining in between
+	// count once) and ImpasseRounds holds the rounds of the first
+	// MaxImpasses of them, 0 past Impasses.
+	Impasses      int              `json:"impasses"`
+	ImpasseRounds [MaxImpasses]int `json:"impasse_rounds"`
+
 	RoundsClosed   int `json:"rounds_closed"`   // rounds without talks
 	RoundsBack     int `json:"rounds_back"`     // rounds in a back channel only
 	RoundsFront    int `json:"rounds_front"`    // rounds in public talks only
@@ -92,6 +100,47 @@ type Outcome struct {
 	Hawkishness  [2]float64 `json:"hawkishness"`  // mean constituent opinion
 	Polarisation [2]float64 `json:"polarisation"` // std. dev. of constituent opinions
 }
+
+// MaxImpasses is the number of impasse rounds an Outcome records, and the
+// largest order k of the time to the k-th impasse a study summary tracks.
+const MaxImpasses = 3
+
+// State is where a negotiation stands at the end of a round, for the state
+// occupancy of a study (docs/MODEL.md §7.18). Breakthrough and collapse are
+// absorbing; a tentative deal awaiting its vote is Ratifying whatever the
+// channel.
+type State uint8
+
+// States of a negotiation.
+const (
+	StateNoTalks      State = iota // no talks (none yet, broken off, cooling down)
+	StateBack                      // a back channel only
+	StateFront                     // public talks only
+	StateBoth                      // a back channel beside public talks (parallel)
+	StateRatifying                 // a deal announced, awaiting its vote
+	StateBreakthrough              // a deal ratified (absorbing)
+	StateCollapse                  // talks ended for good (absorbing)
+)
+
+// NumStates is the number of States.
+const NumStates = 7
+
+var stateNames = [NumStates]string{"no_talks", "back_channel", "front_channel", "both", "ratifying", "breakthrough", "collapse"}
+
+// String returns the state's snake_case name, as in reports and CSV files.
+func (s State) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("State(%d)", s)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s State) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// ImpasseTimes returns the rounds of the first min(Impasses, MaxImpasses)
+// impasses, a view of o.ImpasseRounds.
+func (o *Outcome) ImpasseTimes() []int { return o.ImpasseRounds[:min(o.Impasses, MaxImpasses)] }
 
 // Time returns the event time and cause code for survival analysis: the
 // round of the terminal event and 1 (breakthrough) or 2 (collapse), or the

@@ -74,6 +74,7 @@ type state struct {
 	press     [2]float64 // audience pressure attention × hawkishness
 	voted     bool       // a vote was held this round
 	lastVote  Vote
+	stuck     bool // an impasse was recorded and the parties have not bargained since
 }
 
 // Replication is the reusable state of one negotiation. Build it once per
@@ -106,6 +107,10 @@ type Replication struct {
 	// polState is pol as a StatefulPolicy (nil if it is not one), reset at
 	// the start of every replication.
 	polState StatefulPolicy
+
+	// track, if set (by the study runner), receives the state of every
+	// round and the rounds of every impasse and every back channel opened.
+	track *tracker
 }
 
 // Hooks let a user replace a behaviour without forking: each non-nil
@@ -208,6 +213,9 @@ func (r *Replication) Reset(rng *rand.Rand) {
 	}
 	r.state = state{}
 	r.out = Outcome{}
+	if r.track != nil {
+		r.track.reset()
+	}
 }
 
 // Outcome returns the outcome so far (final once Step has returned true).
@@ -269,6 +277,7 @@ func (r *Replication) Step(obs Observer) bool {
 
 	// 4. Bargaining, learning and a tentative deal.
 	if r.talking() {
+		r.stuck = false
 		r.bargain()
 		r.maybeDeal(t)
 	}
@@ -330,6 +339,9 @@ func (r *Replication) Step(obs Observer) bool {
 	r.round++
 	if !r.done && r.round >= sc.Horizon {
 		r.finish(Impasse, sc.Horizon)
+	}
+	if r.track != nil {
+		r.track.record(r)
 	}
 	if obs != nil {
 		r.snapshot()
@@ -443,6 +455,8 @@ func (r *Replication) afterExposure(t int) {
 	}
 	switch c {
 	case Back, Parallel:
+		// The exposed channel is abandoned for a fresh one.
+		r.impasse(t)
 		if c.public() && !r.ch.public() {
 			r.out.FrontChannels++
 			for i := range r.con {
@@ -774,6 +788,7 @@ func (r *Replication) vote(t int) {
 		return
 	}
 	r.out.FailedRatifications++
+	r.impasse(t)
 	if r.dealSec {
 		r.exposures++
 		r.redecide = r.ch.secret()
@@ -805,6 +820,81 @@ func (r *Replication) breakdown(t int) {
 	mean := (r.neg[0].Trust + r.neg[1].Trust) / 2
 	if r.out.Breakdowns > sc.Talks.MaxBreakdowns || r.d.collapse < sc.Talks.CollapseBase+sc.Talks.CollapseDistrust*(1-mean) {
 		r.finish(Collapse, t+1)
+		return
+	}
+	r.impasse(t)
+}
+
+// impasse records an impasse in round t (0-based): a breakdown that is not
+// a collapse, an exposed back channel abandoned for a fresh one, or a
+// failed ratification (docs/MODEL.md §7.18). Setbacks with no bargaining
+// in between (a failed vote on a secret deal and the decision to break off
+// that follows) are one impasse, dated at the first.
+func (r *Replication) impasse(t int) {
+	if r.stuck {
+		return
+	}
+	r.stuck = true
+	if n := r.out.Impasses; n < MaxImpasses {
+		r.out.ImpasseRounds[n] = t + 1
+	}
+	r.out.Impasses++
+}
+
+// standing returns where the negotiation stands at the end of the round just
+// simulated.
+func (r *Replication) standing() State {
+	switch {
+	case r.done && r.out.Kind == Breakthrough:
+		return StateBreakthrough
+	case r.done && r.out.Kind == Collapse:
+		return StateCollapse
+	case r.ratifying:
+		return StateRatifying
+	}
+	switch r.ch {
+	case Back:
+		return StateBack
+	case Front:
+		return StateFront
+	case Parallel:
+		return StateBoth
+	}
+	return StateNoTalks
+}
+
+// tracker holds one replication's path through the states and the rounds
+// of its impasses and back channels, for the study summary's occupancy and
+// mean cumulative counts. Its slices are allocated once with room for the
+// horizon, so recording allocates nothing.
+type tracker struct {
+	states   []int // states[t]: State at the end of round t (states[0]: before round 1, no talks)
+	impasses []int // round of every impasse, in order
+	opened   []int // round of every back channel opened, in order
+}
+
+func newTracker(horizon int) *tracker {
+	return &tracker{
+		states:   make([]int, 0, horizon+1),
+		impasses: make([]int, 0, horizon),
+		opened:   make([]int, 0, horizon),
+	}
+}
+
+func (k *tracker) reset() {
+	k.states = append(k.states[:0], int(StateNoTalks))
+	k.impasses = k.impasses[:0]
+	k.opened = k.opened[:0]
+}
+
+// record appends the round just simulated (r.round, 1-based).
+func (k *tracker) record(r *Replication) {
+	k.states = append(k.states, int(r.standing()))
+	for len(k.impasses) < r.out.Impasses {
+		k.impasses = append(k.impasses, r.round)
+	}
+	for len(k.opened) < r.out.BackChannels {
+		k.opened = append(k.opened, r.round)
 	}
 }
 

@@ -45,6 +45,7 @@ func TestDeterminismAndObserverNeutrality(t *testing.T) {
 func TestStepAllocatesNothing(t *testing.T) {
 	sc := DefaultScenario()
 	r := newRep(t, sc, BackThenFront{Threshold: 0.5})
+	r.track = newTracker(sc.Horizon) // as the study runner sets it
 	rng := seeded(1)
 	r.Run(rng, nil) // warm up
 	obs := ObserverFunc(func(*Snapshot) {})

@@ -114,6 +114,70 @@ type ArmReport struct {
 	// VsReference compares this arm with the first arm on common random
 	// numbers (nil, absent from the JSON, for the first arm).
 	VsReference *Comparison `json:"vs_reference,omitempty"`
+	// Impasse reports repeated impasse over time (docs/MODEL.md §7.18;
+	// nil, absent from the JSON, in a sweep point's report).
+	Impasse *ImpasseReport `json:"impasse,omitempty"`
+}
+
+// ImpasseReport summarises an arm's impasses over time: the time to the
+// k-th impasse for k = 1..MaxImpasses (Aalen-Johansen, breakthrough and
+// collapse competing, censored at the horizon), the mean cumulative
+// numbers of impasses and of back channels opened, and where the
+// negotiations stand, at the report rounds (one, two and five years and
+// the horizon, those within it).
+type ImpasseReport struct {
+	// Definition says what counts as an impasse.
+	Definition string `json:"definition"`
+	// RepeatedK is the order at which impasse counts as repeated
+	// (Study.ImpasseK); Kth[RepeatedK-1] is the repeated impasse.
+	RepeatedK int `json:"repeated_k"`
+	// Kth[k-1] is the time to the k-th impasse.
+	Kth []KthImpasse `json:"kth"`
+	// MeanImpasses and MeanBackChannels are the mean cumulative counts by
+	// each report round, with standard errors and t intervals.
+	MeanImpasses     []CountPoint `json:"mean_impasses"`
+	MeanBackChannels []CountPoint `json:"mean_back_channels"`
+	// Occupancy is the share of replications in each State at each report
+	// round, with Goodman simultaneous intervals over the states of the
+	// round.
+	Occupancy []OccupancyPoint `json:"occupancy"`
+}
+
+// KthImpasse is the time to the k-th impasse.
+type KthImpasse struct {
+	K int `json:"k"`
+	// ByHorizon is P(k-th impasse by the horizon, before any terminal
+	// event), with its standard error and interval.
+	ByHorizon ProbEstimate `json:"by_horizon"`
+	// Median is the round by which half the replications have had their
+	// k-th impasse (null if never reached).
+	Median TimeEstimate `json:"median"`
+	// Incidence is the cumulative incidence at the report rounds.
+	Incidence []IncidencePoint `json:"incidence"`
+}
+
+// ProbEstimate is a probability with its standard error, interval and
+// sample size.
+type ProbEstimate struct {
+	P  Num    `json:"p"`
+	SE Num    `json:"se"`
+	CI [2]Num `json:"ci"`
+	N  int    `json:"n"`
+}
+
+// CountPoint is a mean cumulative count at a round.
+type CountPoint struct {
+	Round int    `json:"round"`
+	Mean  Num    `json:"mean"`
+	SE    Num    `json:"se"`
+	CI    [2]Num `json:"ci"`
+}
+
+// OccupancyPoint is the share of replications in each state at a round,
+// keyed by State name.
+type OccupancyPoint struct {
+	Round  int                 `json:"round"`
+	Shares map[string]Estimate `json:"shares"`
 }
 
 // OutcomeEstimates are the shares of replications ending in each Kind.
@@ -137,7 +201,23 @@ type Comparison struct {
 	Reference    string     `json:"reference"`
 	Breakthrough Difference `json:"breakthrough"`
 	Collapse     Difference `json:"collapse"`
+	// RepeatedImpasse is the difference in P(k-th impasse by round t),
+	// k = the study's RepeatedK, at the rounds of the summary's
+	// PairRounds (absent in a sweep point's report).
+	RepeatedImpasse []RoundDifference `json:"repeated_impasse,omitempty"`
 }
+
+// RoundDifference is a paired difference at a round.
+type RoundDifference struct {
+	Round int `json:"round"`
+	Difference
+}
+
+// impasseDefinition documents ImpasseReport.
+const impasseDefinition = "an impasse is a breakdown of talks that is not a collapse, an exposed back channel abandoned for a fresh one, or a failed ratification vote; setbacks with no round of bargaining in between count once (docs/MODEL.md 7.18)"
+
+// kthDefinition documents the median time to the k-th impasse.
+const kthDefinition = "round by which the cumulative incidence of the k-th impasse (Aalen-Johansen, breakthrough and collapse competing, censored at the horizon) reaches 0.5; interval from the pointwise band (Brookmeyer-Crowley); null if never reached"
 
 // medianDefinition documents TimeEstimate for the time to breakthrough.
 const medianDefinition = "round by which the cumulative incidence of ratified breakthrough (Aalen-Johansen, collapse competing, impasse censored) reaches 0.5; interval from the pointwise band at the report's confidence level; null if never reached"
@@ -164,6 +244,9 @@ func NewReport(s *Study, res *StudyResult, conf float64) (*Report, error) {
 	}
 	for a, as := range res.Summary.Arms {
 		ar, err := armReport(as, s.Arms[a].Scenario, conf)
+		if err == nil && as.Impasse != nil {
+			ar.Impasse, err = impasseReport(as, s.RepeatedK(), conf)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("sim: report: arm %d (%s): %w", a, labels[a], err)
 		}
@@ -172,6 +255,16 @@ func NewReport(s *Study, res *StudyResult, conf float64) (*Report, error) {
 			ar.VsReference = &Comparison{Reference: labels[0]}
 			if ar.VsReference.Breakthrough, err = difference(res.Summary.Paired[a].Breakthrough, conf); err == nil {
 				ar.VsReference.Collapse, err = difference(res.Summary.Paired[a].Collapse, conf)
+			}
+			if ts := res.Summary.Paired[a].Impasse[s.RepeatedK()-1]; err == nil && ts != nil {
+				for i, t := range ts {
+					d, derr := difference(t, conf)
+					if derr != nil {
+						err = derr
+						break
+					}
+					ar.VsReference.RepeatedImpasse = append(ar.VsReference.RepeatedImpasse, RoundDifference{Round: res.Summary.PairRounds[i], Difference: d})
+				}
 			}
 			if err != nil {
 				return nil, fmt.Errorf("sim: report: arm %d (%s) against %s: %w", a, labels[a], labels[0], err)
@@ -265,6 +358,56 @@ func armReport(as *ArmSummary, sc *Scenario, conf float64) (ArmReport, error) {
 }
 
 var nan = Num(math.NaN())
+
+// impasseReport returns the repeated-impasse estimates of one arm at the
+// report rounds, for the order of repeated impasse k.
+func impasseReport(as *ArmSummary, k int, conf float64) (*ImpasseReport, error) {
+	h := as.Impasse.Horizon()
+	rounds := milestones(h)
+	ir := &ImpasseReport{Definition: impasseDefinition, RepeatedK: k}
+	if as.Impasse.N() == 0 {
+		return ir, nil
+	}
+	for j := 1; j <= MaxImpasses; j++ {
+		ke, err := as.Impasse.Kth(j, conf, metrics.Log)
+		if err != nil {
+			return nil, err
+		}
+		bh := ke.ByHorizon
+		ir.Kth = append(ir.Kth, KthImpasse{
+			K:         j,
+			ByHorizon: ProbEstimate{P: Num(bh.Value), SE: Num(bh.SE), CI: [2]Num{Num(bh.Interval.Lo), Num(bh.Interval.Hi)}, N: bh.N},
+			Median: TimeEstimate{Median: Num(ke.Median.Value), CI: [2]Num{Num(ke.Median.Interval.Lo), Num(ke.Median.Interval.Hi)},
+				Definition: kthDefinition},
+			Incidence: incidenceAt(ke.Incidence.Cause(1), rounds),
+		})
+	}
+	for _, m := range []struct {
+		mc  *metrics.MeanCount
+		out *[]CountPoint
+	}{{as.ImpasseCount, &ir.MeanImpasses}, {as.ChannelCount, &ir.MeanBackChannels}} {
+		c, err := m.mc.Curve(conf)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rounds {
+			*m.out = append(*m.out, CountPoint{Round: r, Mean: Num(c.Mean[r]), SE: Num(c.SE[r]), CI: [2]Num{Num(c.Lo[r]), Num(c.Hi[r])}})
+		}
+	}
+	sh, err := as.States.Shares(conf)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rounds {
+		p := OccupancyPoint{Round: r, Shares: map[string]Estimate{}}
+		for st := range NumStates {
+			p.Shares[State(st).String()] = Estimate{Count: sh.Count[st][r], N: sh.N, P: Num(sh.Share[st][r]),
+				CI: [2]Num{Num(sh.Lo[st][r]), Num(sh.Hi[st][r])}}
+		}
+		ir.Occupancy = append(ir.Occupancy, p)
+	}
+	return ir, nil
+}
 
 // NewEstimate returns the proportion k/n with its Wilson interval at level
 // conf; P and CI are NaN (JSON null) when n = 0.

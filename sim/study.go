@@ -44,6 +44,24 @@ type Study struct {
 	// Trajectories turns on per-round bands of trust, pressure and
 	// mobilisation (memory: arms × horizon × 3 × (TrajectoryBins+73) words).
 	Trajectories bool
+	// ImpasseK is the order k at which impasse counts as repeated: reports
+	// and tables show the time to the k-th impasse (docs/MODEL.md §7.18).
+	// 0 means DefaultImpasseK; otherwise it must be in 1..MaxImpasses. It
+	// selects what is reported, not what is accumulated: the summary holds
+	// every k = 1..MaxImpasses, so results of any ImpasseK merge.
+	ImpasseK int
+}
+
+// DefaultImpasseK is the default order of repeated impasse: the second.
+const DefaultImpasseK = 2
+
+// RepeatedK returns the study's order of repeated impasse: ImpasseK, or
+// DefaultImpasseK if it is 0.
+func (s *Study) RepeatedK() int {
+	if s.ImpasseK == 0 {
+		return DefaultImpasseK
+	}
+	return s.ImpasseK
 }
 
 // DefaultStudy returns the default study: the built-in policies side by
@@ -71,6 +89,9 @@ func (s *Study) Validate() error {
 		return errors.New("sim: study has no arms")
 	}
 	var errs []error
+	if s.ImpasseK < 0 || s.ImpasseK > MaxImpasses {
+		errs = append(errs, fmt.Errorf("sim: study: impasse_k = %d, want 1..%d (0: the default, %d)", s.ImpasseK, MaxImpasses, DefaultImpasseK))
+	}
 	for i, a := range s.Arms {
 		if a.Scenario == nil {
 			errs = append(errs, fmt.Errorf("sim: arm %d (%s): no scenario", i, a.Label))
@@ -124,8 +145,9 @@ func (s *Study) Labels() []string {
 // slices belong to the worker and are overwritten by its next replication
 // unless the run keeps outcomes.
 type RepOutcome struct {
-	Arms []Outcome
-	traj [][]trajPoint // per arm, per round (nil without trajectories)
+	Arms  []Outcome
+	traj  [][]trajPoint // per arm, per round (nil without trajectories)
+	track []*tracker    // per arm: states, impasse and back-channel rounds
 }
 
 type trajPoint struct{ trust, pressure, mobilisation float64 }
@@ -160,6 +182,8 @@ type studyRep struct {
 	bad []*badChoice
 	// stop, if set by the runner (mc.Stopper), reports a cancelled run.
 	stop func() bool
+	// track[a] records arm a's states and event rounds for the summary.
+	track []*tracker
 }
 
 type trajObserver struct{ buf *[]trajPoint }
@@ -202,6 +226,8 @@ func (s *Study) newReplicator(keep bool) (mc.Replicator[RepOutcome], error) {
 		if a.NewHooks != nil {
 			rep.SetHooks(a.NewHooks())
 		}
+		rep.track = newTracker(a.Scenario.Horizon)
+		r.track = append(r.track, rep.track)
 		r.reps = append(r.reps, rep)
 		r.horizons = append(r.horizons, a.Scenario.Horizon)
 	}
@@ -250,7 +276,7 @@ func (r *studyRep) Replicate(rep uint64, rng *rand.Rand) (RepOutcome, error) {
 			return RepOutcome{}, fmt.Errorf("arm %d: %w", a, err)
 		}
 	}
-	out := RepOutcome{Arms: r.outs, traj: r.traj}
+	out := RepOutcome{Arms: r.outs, traj: r.traj, track: r.track}
 	if r.keep {
 		// Kept outcomes must survive the next replication; the trajectory
 		// buffers are only read by the summary, immediately.

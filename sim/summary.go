@@ -17,13 +17,22 @@ type StudySummary struct {
 	// Paired[k] compares arm k with arm 0 on the same replications
 	// (Paired[0] is empty).
 	Paired []PairedCounts
+	// PairRounds are the rounds at which PairedCounts.Impasse compares the
+	// arms: one, two and five years (52, 104, 260) within the shortest horizon, and that horizon
+	// (nil in a sweep's summary).
+	PairRounds []int `json:",omitempty"`
 }
 
 // PairedCounts are the 2×2 tables of breakthrough and of collapse (by the
-// horizon) for an arm against the reference arm 0.
+// horizon) for an arm against the reference arm 0, and of the k-th impasse
+// by each of the summary's PairRounds.
 type PairedCounts struct {
 	Breakthrough metrics.PairedTable
 	Collapse     metrics.PairedTable
+	// Impasse[k-1][i] is the table of "k-th impasse by round
+	// PairRounds[i]" (metrics.KthEventBy), this arm first (nil in a
+	// sweep's summary and for arm 0).
+	Impasse [MaxImpasses][]metrics.PairedTable `json:",omitempty"`
 }
 
 // ArmSummary accumulates one arm.
@@ -40,6 +49,17 @@ type ArmSummary struct {
 	// Per-round bands among replications still undecided at that round
 	// (nil without trajectories).
 	Trust, Pressure, Mobilisation *metrics.Bands
+
+	// Repeated impasse over time (docs/MODEL.md §7.18), nil in a sweep's
+	// summary. Impasse holds the times to the k-th impasse, k = 1..
+	// MaxImpasses, with breakthrough (cause 1) and collapse (cause 2)
+	// competing; ImpasseCount and ChannelCount the cumulative numbers of
+	// impasses and of back channels opened by each round; States the
+	// State of every replication at every round 0..horizon (round 0:
+	// before the first round), breakthrough and collapse carried forward.
+	Impasse                    *metrics.RecurrentEvents
+	ImpasseCount, ChannelCount *metrics.MeanCount
+	States                     *metrics.Occupancy
 }
 
 // Counts holds one T per event count of an Outcome: an accumulator in
@@ -146,9 +166,21 @@ var (
 )
 
 // NewStudySummary returns an empty summary for s.
-func (s *Study) NewStudySummary() *StudySummary {
+func (s *Study) NewStudySummary() *StudySummary { return s.newSummary(true) }
+
+// newSummary returns an empty summary for s, with the repeated-impasse
+// accumulators if impasse is set. A sweep's summary has none: its design
+// points may change the horizon, which they are sized for.
+func (s *Study) newSummary(impasse bool) *StudySummary {
 	ss := &StudySummary{Paired: make([]PairedCounts, len(s.Arms))}
-	for _, a := range s.Arms {
+	if impasse {
+		h := s.Arms[0].Scenario.Horizon
+		for _, a := range s.Arms {
+			h = min(h, a.Scenario.Horizon)
+		}
+		ss.PairRounds = milestones(h)
+	}
+	for i, a := range s.Arms {
 		et, err := metrics.NewEventTable(2)
 		if err != nil {
 			panic(err) // 2 causes is always valid
@@ -170,6 +202,22 @@ func (s *Study) NewStudySummary() *StudySummary {
 				return b
 			}
 			as.Trust, as.Pressure, as.Mobilisation = mk(), mk(), mk()
+		}
+		if impasse {
+			h := a.Scenario.Horizon
+			var errs [5]error
+			as.Impasse, errs[0] = metrics.NewRecurrentEvents(MaxImpasses, 2, h)
+			as.ImpasseCount, errs[1] = metrics.NewMeanCount(h)
+			as.ChannelCount, errs[2] = metrics.NewMeanCount(h)
+			as.States, errs[3] = metrics.NewOccupancy(h, NumStates)
+			if err := errors.Join(errs[:]...); err != nil {
+				panic("sim: " + err.Error()) // a valid scenario's horizon fits every accumulator
+			}
+			if i > 0 {
+				for k := range ss.Paired[i].Impasse {
+					ss.Paired[i].Impasse[k] = make([]metrics.PairedTable, len(ss.PairRounds))
+				}
+			}
 		}
 		ss.Arms = append(ss.Arms, as)
 	}
@@ -219,10 +267,25 @@ func (ss *StudySummary) Add(rep uint64, r RepOutcome) {
 				must(as.Mobilisation.Add(i+1, p.mobilisation))
 			}
 		}
+		if as.Impasse != nil && r.track != nil {
+			k := r.track[a]
+			must(as.Impasse.Add(k.impasses, o.Round, int(o.Kind)))
+			must(as.ImpasseCount.Add(k.impasses, o.Round))
+			must(as.ChannelCount.Add(k.opened, o.Round))
+			must(as.States.Add(k.states))
+		}
 		if a > 0 {
 			o0 := &r.Arms[0]
 			ss.Paired[a].Breakthrough.Add(o.Kind == Breakthrough, o0.Kind == Breakthrough)
 			ss.Paired[a].Collapse.Add(o.Kind == Collapse, o0.Kind == Collapse)
+			if ss.Paired[a].Impasse[0] != nil && r.track != nil {
+				ta, t0 := r.track[a].impasses, r.track[0].impasses
+				for k := range MaxImpasses {
+					for i, t := range ss.PairRounds {
+						ss.Paired[a].Impasse[k][i].Add(metrics.KthEventBy(ta, k+1, t), metrics.KthEventBy(t0, k+1, t))
+					}
+				}
+			}
 		}
 	}
 }
@@ -261,10 +324,41 @@ func (ss *StudySummary) Merge(o *StudySummary) error {
 				}
 			}
 		}
+		if err := mergeImpasse(x, y); err != nil {
+			return err
+		}
 		ss.Paired[a].Breakthrough.Merge(o.Paired[a].Breakthrough)
 		ss.Paired[a].Collapse.Merge(o.Paired[a].Collapse)
+		for k, ts := range ss.Paired[a].Impasse {
+			if len(ts) != len(o.Paired[a].Impasse[k]) {
+				return errors.New("sim: merge summaries with different paired impasse rounds")
+			}
+			for i := range ts {
+				ts[i].Merge(o.Paired[a].Impasse[k][i])
+			}
+		}
 	}
 	return nil
+}
+
+// mergeImpasse merges the repeated-impasse accumulators of y into x.
+func mergeImpasse(x, y *ArmSummary) error {
+	if (x.Impasse == nil) != (y.Impasse == nil) {
+		return errors.New("sim: merge summaries with and without repeated impasse")
+	}
+	if x.Impasse == nil {
+		return nil
+	}
+	if err := x.Impasse.Merge(y.Impasse); err != nil {
+		return err
+	}
+	if err := x.ImpasseCount.Merge(y.ImpasseCount); err != nil {
+		return err
+	}
+	if err := x.ChannelCount.Merge(y.ChannelCount); err != nil {
+		return err
+	}
+	return x.States.Merge(y.States)
 }
 
 // Reset implements mc.Summary.
@@ -284,7 +378,17 @@ func (ss *StudySummary) Reset() {
 			x.Pressure.Reset()
 			x.Mobilisation.Reset()
 		}
-		ss.Paired[a] = PairedCounts{}
+		if x.Impasse != nil {
+			x.Impasse.Reset()
+			x.ImpasseCount.Reset()
+			x.ChannelCount.Reset()
+			x.States.Reset()
+		}
+		p := &ss.Paired[a]
+		p.Breakthrough, p.Collapse = metrics.PairedTable{}, metrics.PairedTable{}
+		for _, ts := range p.Impasse {
+			clear(ts)
+		}
 	}
 }
 

@@ -218,5 +218,5 @@ func RunSweep(ctx context.Context, cfg mc.RunConfig, d *mc.Design[Arm], base Arm
 				return nil, err
 			}
 			return (&Study{Arms: []Arm{a}}).newReplicator(false)
-		}, proto.NewStudySummary)
+		}, func() *StudySummary { return proto.newSummary(false) })
 }

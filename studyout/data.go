@@ -57,6 +57,15 @@ func armKeys(seed uint64, a sim.Arm, policy string) ([]string, error) {
 //	                       time, and the horizon (where impasses are censored)
 //	channels.csv           arm, back_channels, count, n, share, lo, hi, level (Wilson)
 //	trajectory-bands.csv   arm, variable, round, n, mean, q10, q90 (only with trajectories)
+//	impasse-incidence.csv  arm, k, round, events, estimate, lo, hi, level, n: the
+//	                       Aalen-Johansen step curve of the k-th impasse (k = 1..3),
+//	                       as incidence.csv
+//	impasse-counts.csv     arm, variable (impasses, back_channels), round, mean, se,
+//	                       lo, hi, level, n: mean cumulative counts, every round
+//	occupancy.csv          arm, state, round, count, n, share, lo, hi, level: state
+//	                       shares, every round, Goodman simultaneous intervals
+//
+// The last three only if the summary holds repeated impasse.
 //
 // Every row starts with the columns of DataHeader.
 func StudyData(dir string, s *sim.Study, res *sim.StudyResult) ([]string, error) {
@@ -151,8 +160,16 @@ func StudyData(dir string, s *sim.Study, res *sim.StudyResult) ([]string, error)
 		}
 		return nil
 	})
-	if err != nil || len(d.traj) == 0 {
+	if err != nil {
 		return written, err
+	}
+	if len(d.imp) > 0 {
+		if err := impasseCSV(d, write, row); err != nil {
+			return written, err
+		}
+	}
+	if len(d.traj) == 0 {
+		return written, nil
 	}
 	err = write("trajectory-bands.csv", []string{"arm", "variable", "round", "n", "mean", "q10", "q90"}, func(emit func(...string) error) error {
 		for _, a := range d.traj {
@@ -179,6 +196,73 @@ func StudyData(dir string, s *sim.Study, res *sim.StudyResult) ([]string, error)
 		return nil
 	})
 	return written, err
+}
+
+// impasseCSV writes the data of the impasse and occupancy figures.
+func impasseCSV(d *studyFigData, write func(string, []string, func(func(...string) error) error) error, row func(string, ...string) []string) error {
+	err := write("impasse-incidence.csv", []string{"arm", "k", "round", "events", "estimate", "lo", "hi", "level", "n"}, func(emit func(...string) error) error {
+		for _, a := range d.imp {
+			for k, c := range a.kth {
+				ks, lvl, n := strconv.Itoa(k+1), ftoa(c.Level), strconv.Itoa(c.N)
+				if err := emit(row(a.label, a.label, ks, "0", "0", "0", "0", "0", lvl, n)...); err != nil {
+					return err
+				}
+				last := 0
+				for i, t := range c.T {
+					if err := emit(row(a.label, a.label, ks, strconv.Itoa(t), strconv.Itoa(c.Events[i]), ftoa(c.F[i]), ftoa(c.Lo[i]), ftoa(c.Hi[i]), lvl, n)...); err != nil {
+						return err
+					}
+					last = t
+				}
+				if m := len(c.T); a.horizon > last {
+					f, lo, hi := "0", "0", "0"
+					if m > 0 {
+						f, lo, hi = ftoa(c.F[m-1]), ftoa(c.Lo[m-1]), ftoa(c.Hi[m-1])
+					}
+					if err := emit(row(a.label, a.label, ks, strconv.Itoa(a.horizon), "0", f, lo, hi, lvl, n)...); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = write("impasse-counts.csv", []string{"arm", "variable", "round", "mean", "se", "lo", "hi", "level", "n"}, func(emit func(...string) error) error {
+		for _, a := range d.imp {
+			for _, v := range []struct {
+				name string
+				c    *metrics.MeanCountCurve
+			}{{"impasses", a.imp}, {"back_channels", a.channel}} {
+				for i, t := range v.c.T {
+					if err := emit(row(a.label, a.label, v.name, strconv.Itoa(t), ftoa(v.c.Mean[i]), ftoa(v.c.SE[i]), ftoa(v.c.Lo[i]), ftoa(v.c.Hi[i]), ftoa(v.c.Level), strconv.Itoa(v.c.N))...); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return write("occupancy.csv", []string{"arm", "state", "round", "count", "n", "share", "lo", "hi", "level"}, func(emit func(...string) error) error {
+		for _, a := range d.imp {
+			sh := a.shares
+			for st := range sh.Share {
+				name := sim.State(st).String()
+				for i, t := range sh.T {
+					if err := emit(row(a.label, a.label, name, strconv.Itoa(t), strconv.Itoa(sh.Count[st][i]), strconv.Itoa(sh.N),
+						ftoa(sh.Share[st][i]), ftoa(sh.Lo[st][i]), ftoa(sh.Hi[st][i]), ftoa(sh.Level))...); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // SweepData writes the data behind the sweep's figure to w as tidy CSV:

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -44,8 +45,8 @@ func TestStudyData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(names) != 3 {
-		t.Fatalf("wrote %v, want incidence, channels and trajectory bands", names)
+	if len(names) != 6 {
+		t.Fatalf("wrote %v, want incidence, channels, impasse incidence, impasse counts, occupancy and trajectory bands", names)
 	}
 	n := res.Succeeded()
 	col, rows := readCSV(t, filepath.Join(dir, "incidence.csv"))
@@ -89,6 +90,60 @@ func TestStudyData(t *testing.T) {
 	for _, r := range rows {
 		if r[col["round"]] == "1" && r[col["n"]] != strconv.Itoa(n) {
 			t.Errorf("trajectory-bands.csv round 1 %s/%s: n %s, want %d", r[col["arm"]], r[col["variable"]], r[col["n"]], n)
+		}
+	}
+	// Repeated impasse, against the kept outcomes: with complete
+	// follow-up, the incidence of the k-th impasse at the horizon is the
+	// share of replications with at least k impasses, and the mean
+	// cumulative count at the horizon the mean of Outcome.Impasses; the
+	// occupancy counts add up to n in every round.
+	var atLeast [2][sim.MaxImpasses]int
+	var total [2]int
+	for _, ro := range res.Outcomes {
+		for a, o := range ro.Arms {
+			total[a] += o.Impasses
+			for k := range min(o.Impasses, sim.MaxImpasses) {
+				atLeast[a][k]++
+			}
+		}
+	}
+	col, rows = readCSV(t, filepath.Join(dir, "impasse-incidence.csv"))
+	lastK := map[string][]string{}
+	for _, r := range rows {
+		lastK[r[col["arm"]]+"/"+r[col["k"]]] = r
+	}
+	for a, l := range s.Labels() {
+		for k := range sim.MaxImpasses {
+			r := lastK[l+"/"+strconv.Itoa(k+1)]
+			got, _ := strconv.ParseFloat(r[col["estimate"]], 64)
+			if want := float64(atLeast[a][k]) / float64(n); r == nil || r[col["round"]] != "150" || math.Abs(got-want) > 1e-9 {
+				t.Errorf("impasse-incidence.csv %s, k=%d: last row %v, want %v at round 150", l, k+1, r, want)
+			}
+		}
+	}
+	col, rows = readCSV(t, filepath.Join(dir, "impasse-counts.csv"))
+	for _, r := range rows {
+		if r[col["round"]] != "150" || r[col["variable"]] != "impasses" {
+			continue
+		}
+		a := slices.Index(s.Labels(), r[col["arm"]])
+		got, _ := strconv.ParseFloat(r[col["mean"]], 64)
+		if want := float64(total[a]) / float64(n); math.Abs(got-want) > 1e-9 { // the CSV has 10 significant digits
+			t.Errorf("impasse-counts.csv %s: mean impasses at the horizon %v, want %v", r[col["arm"]], got, want)
+		}
+	}
+	col, rows = readCSV(t, filepath.Join(dir, "occupancy.csv"))
+	perRound := map[string]int{}
+	for _, r := range rows {
+		k, _ := strconv.Atoi(r[col["count"]])
+		perRound[r[col["arm"]]+"/"+r[col["round"]]] += k
+	}
+	if len(perRound) != 2*151 {
+		t.Errorf("occupancy.csv: %d arm-rounds, want %d", len(perRound), 2*151)
+	}
+	for key, c := range perRound {
+		if c != n {
+			t.Errorf("occupancy.csv %s: counts add up to %d, want %d", key, c, n)
 		}
 	}
 }

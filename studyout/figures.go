@@ -84,7 +84,13 @@ func SaveFigures(dir string, figs []NamedFigure) ([]string, error) {
 // if the study kept trajectories, trajectories (one panel per arm at page
 // width: mean trust, audience pressure and spoiler mobilisation with
 // 10-90% bands over the replications still undecided at each round, as
-// stated on the figure). It returns an error wrapping figures.ErrNoData if
+// stated on the figure); and, if the summary holds repeated impasse,
+// impasse (one panel per k = 1..sim.MaxImpasses: the cumulative incidence
+// of the k-th impasse per arm with 95% pointwise bands, breakthrough and
+// collapse competing) and occupancy (one stacked-area panel per arm: the
+// share of replications in each sim.State at every round, the largest
+// half-width of the 95% Goodman simultaneous intervals stated on the
+// figure). It returns an error wrapping figures.ErrNoData if
 // no replication finished.
 func BuildStudyFigures(s *sim.Study, res *sim.StudyResult, opt Options) ([]NamedFigure, error) {
 	d, err := studyData(s, res)
@@ -125,6 +131,16 @@ func BuildStudyFigures(s *sim.Study, res *sim.StudyResult, opt Options) ([]Named
 		}
 		relabelPanels(tr, opt)
 		out = append(out, NamedFigure{"trajectories", tr, PageWidth, vg.Length(rows)*5.5*vg.Centimeter + 1.5*vg.Centimeter})
+	}
+	if len(d.imp) > 0 {
+		figs, err := impasseFigures(d, s.RepeatedK(), cols)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range figs {
+			relabelPanels(f.Figure.(*figures.Panels), opt)
+		}
+		out = append(out, figs...)
 	}
 	return finish(out, opt), nil
 }
@@ -185,6 +201,97 @@ type studyFigData struct {
 	policies []string
 	traj     []armTraj
 	minCount int
+	imp      []armImpasse // arms with repeated-impasse accumulators
+}
+
+// armImpasse is one arm's repeated impasse over time at 95%.
+type armImpasse struct {
+	label        string
+	kth          []*metrics.IncidenceCurve // kth[k-1]: cumulative incidence of the k-th impasse
+	horizon      int
+	shares       *metrics.OccupancyShares
+	imp, channel *metrics.MeanCountCurve // mean cumulative impasses and back channels opened
+}
+
+// occupancyOrder is the order in which the occupancy figure stacks the
+// states from the bottom: the absorbing states first, so that their
+// monotone growth reads directly, then the talks, no talks on top.
+var occupancyOrder = [sim.NumStates]sim.State{sim.StateBreakthrough, sim.StateCollapse, sim.StateRatifying,
+	sim.StateBoth, sim.StateFront, sim.StateBack, sim.StateNoTalks}
+
+// stateLabels are the states' names in figures.
+var stateLabels = [sim.NumStates]string{"No talks", "Back channel", "Front channel", "Both channels", "Ratifying", "Breakthrough", "Collapse"}
+
+func impasseData(label string, as *sim.ArmSummary) (armImpasse, error) {
+	ai := armImpasse{label: label, horizon: as.Impasse.Horizon()}
+	for k := 1; k <= as.Impasse.MaxK(); k++ {
+		ke, err := as.Impasse.Kth(k, 0.95, metrics.Log)
+		if err != nil {
+			return ai, fmt.Errorf("studyout: %s: impasse %d: %w", label, k, err)
+		}
+		ai.kth = append(ai.kth, ke.Incidence.Cause(1))
+	}
+	var err error
+	if ai.shares, err = as.States.Shares(0.95); err != nil {
+		return ai, fmt.Errorf("studyout: %s: occupancy: %w", label, err)
+	}
+	if ai.imp, err = as.ImpasseCount.Curve(0.95); err != nil {
+		return ai, fmt.Errorf("studyout: %s: impasses: %w", label, err)
+	}
+	if ai.channel, err = as.ChannelCount.Curve(0.95); err != nil {
+		return ai, fmt.Errorf("studyout: %s: back channels: %w", label, err)
+	}
+	return ai, nil
+}
+
+// impasseFigures returns the figures impasse (one panel per k: the
+// cumulative incidence of the k-th impasse per arm with 95% pointwise
+// bands) and occupancy (one stacked-area panel per arm: where the
+// negotiations stand at every round; the largest half-width of the 95%
+// Goodman simultaneous intervals stated under the legend), at page width.
+func impasseFigures(d *studyFigData, repeated int, cols int) ([]NamedFigure, error) {
+	var ks []figures.KthSeries
+	var os []figures.OccupancySeries
+	half := 0.0
+	n := 0
+	for _, a := range d.imp {
+		ks = append(ks, figures.KthSeries{Label: a.label, Curves: a.kth, Horizon: a.horizon})
+		sh := *a.shares
+		sh.Share = make([][]float64, sim.NumStates)
+		for i, st := range occupancyOrder {
+			sh.Share[i] = a.shares.Share[st]
+			for t := range a.shares.T {
+				half = math.Max(half, math.Max(a.shares.Hi[st][t]-a.shares.Share[st][t], a.shares.Share[st][t]-a.shares.Lo[st][t]))
+			}
+		}
+		n = a.shares.N
+		os = append(os, figures.OccupancySeries{Label: a.label, Shares: &sh})
+	}
+	titles := make([]string, len(ks[0].Curves))
+	for k := range titles {
+		titles[k] = ordinal(k+1) + " impasse"
+		if k+1 == repeated {
+			titles[k] += " (repeated)"
+		}
+	}
+	kf, err := figures.KthIncidencePanels(ks, titles)
+	if err != nil {
+		return nil, err
+	}
+	states := make([]figures.OccupancyState, sim.NumStates)
+	for i, st := range occupancyOrder {
+		states[i] = figures.OccupancyState{Name: stateLabels[st], Color: figures.StateColors[st]}
+	}
+	note := fmt.Sprintf("n = %d per arm; every share's 95%% simultaneous (Goodman) interval within ±%.3f", n, half)
+	of, err := figures.OccupancyPanels(os, states, cols, note)
+	if err != nil {
+		return nil, err
+	}
+	rows := (len(os) + cols - 1) / cols
+	return []NamedFigure{
+		{"impasse", kf, PageWidth, 7 * vg.Centimeter},
+		{"occupancy", of, PageWidth, vg.Length(rows)*5*vg.Centimeter + 2*vg.Centimeter},
+	}, nil
 }
 
 func studyData(s *sim.Study, res *sim.StudyResult) (*studyFigData, error) {
@@ -211,6 +318,13 @@ func studyData(s *sim.Study, res *sim.StudyResult) (*studyFigData, error) {
 		d.hist = append(d.hist, figures.HistogramSeries{Label: labels[a], Counts: as.Counts.BackChannels})
 		if as.Trust != nil {
 			d.traj = append(d.traj, armTraj{labels[a], pols[a].Name(), as.Trust, as.Pressure, as.Mobilisation})
+		}
+		if as.Impasse != nil && as.Impasse.N() > 0 {
+			ai, err := impasseData(labels[a], as)
+			if err != nil {
+				return nil, err
+			}
+			d.imp = append(d.imp, ai)
 		}
 	}
 	if len(d.inc) == 0 {

@@ -128,8 +128,12 @@ func fmtShare(e sim.Estimate) string {
 
 // StudyTables returns the tables of a study report: per arm the outcome
 // shares with their intervals and n, the median time to breakthrough and
-// the mean number of back channels; and, with two arms or more, the
-// paired differences against the first arm.
+// the mean number of back channels; if the report has them, repeated
+// impasse (P of the k-th impasse by the horizon for k = 1..3 beside
+// P(breakthrough), the median time to the repeated one, the mean numbers
+// of impasses and back channels); and, with two arms or more, the paired
+// differences against the first arm, of the repeated impasse at the
+// compared rounds included.
 func StudyTables(r *sim.Report) []Table {
 	pc := strconv.FormatFloat(100*r.Confidence, 'g', -1, 64) + "%"
 	t := Table{
@@ -148,6 +152,9 @@ func StudyTables(r *sim.Report) []Table {
 			fmt.Sprintf("%.2f [%.2f, %.2f]", float64(bc.Mean), float64(bc.CI[0]), float64(bc.CI[1]))})
 	}
 	out := []Table{t}
+	if it, ok := impasseTable(r, pc); ok {
+		out = append(out, it)
+	}
 	if len(r.Arms) > 1 {
 		d := Table{
 			Caption: fmt.Sprintf("Paired differences against %s on common random numbers, %s intervals; variance ratio = unpaired / paired variance of the difference (above 1: pairing helped)", r.Arms[0].Label, pc),
@@ -158,14 +165,60 @@ func StudyTables(r *sim.Report) []Table {
 				continue
 			}
 			b, c := a.VsReference.Breakthrough, a.VsReference.Collapse
-			d.Rows = append(d.Rows, []string{a.Label, strconv.Itoa(a.Outcomes.Breakthrough.N),
+			row := []string{a.Label, strconv.Itoa(a.Outcomes.Breakthrough.N),
 				fmt.Sprintf("%+.3f [%+.3f, %+.3f]", float64(b.Diff), float64(b.CI[0]), float64(b.CI[1])),
 				fmt.Sprintf("%+.3f [%+.3f, %+.3f]", float64(c.Diff), float64(c.CI[0]), float64(c.CI[1])),
-				fmtRatio(b.VarianceRatio)})
+				fmtRatio(b.VarianceRatio)}
+			for _, x := range a.VsReference.RepeatedImpasse {
+				row = append(row, fmt.Sprintf("%+.3f [%+.3f, %+.3f]", float64(x.Diff), float64(x.CI[0]), float64(x.CI[1])))
+			}
+			d.Rows = append(d.Rows, row)
+		}
+		if k, _ := repeatedColumn(r); k > 0 && len(r.Arms[1].VsReference.RepeatedImpasse) > 0 {
+			for _, x := range r.Arms[1].VsReference.RepeatedImpasse {
+				d.Head = append(d.Head, fmt.Sprintf("Δ %s impasse by %d", ordinal(k), x.Round))
+			}
 		}
 		out = append(out, d)
 	}
 	return out
+}
+
+// impasseTable returns the repeated-impasse table of a report: per arm
+// P(breakthrough) beside P(k-th impasse by the horizon) for k = 1..3, the
+// median time to the repeated one and the mean numbers of impasses and
+// back channels by the horizon; ok is false if the report has none.
+func impasseTable(r *sim.Report, pc string) (Table, bool) {
+	k, _ := repeatedColumn(r)
+	if k == 0 {
+		return Table{}, false
+	}
+	t := Table{
+		Caption: fmt.Sprintf("Repeated impasse (the %s impasse; an impasse is a breakdown that is not a collapse, an exposed back channel abandoned for a fresh one, or a failed ratification): P(k-th impasse by the horizon H), Aalen-Johansen with breakthrough and collapse competing, %s intervals; median time to the %s impasse (rounds); mean cumulative counts by H with t intervals", ordinal(k), pc, ordinal(k)),
+		Head:    []string{"arm", "H", "breakthrough", "1st impasse by H", "2nd impasse by H", "3rd impasse by H", fmt.Sprintf("median time to %s impasse", ordinal(k)), "impasses by H (mean)", "back channels by H (mean)"},
+	}
+	for _, a := range r.Arms {
+		ir := a.Impasse
+		if ir == nil || len(ir.Kth) < sim.MaxImpasses {
+			continue
+		}
+		row := []string{a.Label, strconv.Itoa(a.Horizon), fmtShare(a.Outcomes.Breakthrough)}
+		for _, ke := range ir.Kth {
+			p := ke.ByHorizon
+			row = append(row, fmt.Sprintf("%.3f [%.3f, %.3f]", float64(p.P), float64(p.CI[0]), float64(p.CI[1])))
+		}
+		med := "not reached"
+		if m := ir.Kth[k-1].Median; !math.IsNaN(float64(m.Median)) {
+			med = fmt.Sprintf("%s [%s, %s]", fmtNum(m.Median), fmtNum(m.CI[0]), fmtNum(m.CI[1]))
+		}
+		row = append(row, med)
+		for _, cs := range [][]sim.CountPoint{ir.MeanImpasses, ir.MeanBackChannels} {
+			c := cs[len(cs)-1]
+			row = append(row, fmt.Sprintf("%.2f [%.2f, %.2f]", float64(c.Mean), float64(c.CI[0]), float64(c.CI[1])))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t, len(t.Rows) > 0
 }
 
 // StudyCaveats returns what a reader of a study report must know to read
@@ -176,6 +229,8 @@ func StudyCaveats(r *sim.Report) []string {
 		fmt.Sprintf("Every interval is a %s confidence interval for the model's probability or mean given the scenario: it measures Monte Carlo error only, not uncertainty about the scenario's parameters or the model's fit to the world.", pc),
 		"Replications still undecided at the horizon are right-censored (impasse): the cumulative incidence curves and median times are Aalen-Johansen estimates that treat them as censored, and a median not reached by the horizon is reported as such, not imputed.",
 		fmt.Sprintf("Incidence bands are pointwise, not simultaneous: the curve as a whole can leave them at some round with probability above %.3g%%.", 100*(1-r.Confidence)),
+		"An impasse is counted at a breakdown that is not a collapse, at an exposed back channel abandoned for a fresh one and at a failed ratification; setbacks with no round of bargaining in between count once (docs/MODEL.md, 7.18). Nothing is counted after a breakthrough or collapse: those compete with the k-th impasse, and negotiations still undecided are censored at the horizon.",
+		"The state-occupancy figure stacks shares that add up to 1 in every round; its intervals (Goodman, simultaneous over the states of a round, not across rounds) are stated on the figure, not drawn.",
 		"Trajectory bands are 10–90% quantiles across the replications still undecided at each round (a changing population), not confidence intervals.",
 		"Arms share common random numbers: replication i of every arm starts from the same generator, so paired differences are more precise than the arms' separate intervals suggest.",
 	}

@@ -61,7 +61,11 @@ func fmtNum(n sim.Num) string {
 
 // WriteTable writes the report as an aligned text table: per arm the
 // outcome shares with their intervals, the median time to breakthrough
-// with its interval, and the mean number of back channels opened.
+// with its interval, and the mean number of back channels opened; then,
+// if the report has them, P(repeated impasse by the horizon) beside
+// P(breakthrough), with the median time to repeated impasse and the mean
+// number of impasses; and the paired differences against the first arm,
+// repeated impasse by the last compared round included.
 func WriteTable(w io.Writer, r *sim.Report) error {
 	fmt.Fprintf(w, "backchannel model %s  seed %d  replications %d", r.ModelVersion, r.Seed, r.Completed)
 	if r.Partial {
@@ -87,21 +91,97 @@ func WriteTable(w io.Writer, r *sim.Report) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if err := writeImpasseTable(w, r); err != nil {
+		return err
+	}
 	if len(r.Arms) > 1 {
 		fmt.Fprintf(w, "\npaired differences against %s (common random numbers; variance ratio = unpaired/paired variance)\n\n", r.Arms[0].Label)
 		tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "arm\tΔ breakthrough\tΔ collapse\tvariance ratio")
+		k, last := repeatedColumn(r)
+		head := "arm\tΔ breakthrough\tΔ collapse\tvariance ratio"
+		if last > 0 {
+			head += fmt.Sprintf("\tΔ %s impasse by %d", ordinal(k), last)
+		}
+		fmt.Fprintln(tw, head)
 		for _, a := range r.Arms[1:] {
 			d, c := a.VsReference.Breakthrough, a.VsReference.Collapse
-			fmt.Fprintf(tw, "%s\t%+.3f [%+.3f, %+.3f]\t%+.3f [%+.3f, %+.3f]\t%s\n", a.Label,
+			fmt.Fprintf(tw, "%s\t%+.3f [%+.3f, %+.3f]\t%+.3f [%+.3f, %+.3f]\t%s", a.Label,
 				float64(d.Diff), float64(d.CI[0]), float64(d.CI[1]),
 				float64(c.Diff), float64(c.CI[0]), float64(c.CI[1]), fmtRatio(d.VarianceRatio))
+			if ri := a.VsReference.RepeatedImpasse; last > 0 && len(ri) > 0 {
+				x := ri[len(ri)-1]
+				fmt.Fprintf(tw, "\t%+.3f [%+.3f, %+.3f]", float64(x.Diff), float64(x.CI[0]), float64(x.CI[1]))
+			}
+			fmt.Fprintln(tw)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// repeatedColumn returns the order of repeated impasse and the round of
+// the last paired comparison of the k-th impasse (0 if the report has
+// none).
+func repeatedColumn(r *sim.Report) (k, round int) {
+	for _, a := range r.Arms {
+		if a.Impasse != nil {
+			k = a.Impasse.RepeatedK
+		}
+		if a.VsReference != nil && len(a.VsReference.RepeatedImpasse) > 0 {
+			round = a.VsReference.RepeatedImpasse[len(a.VsReference.RepeatedImpasse)-1].Round
+		}
+	}
+	return k, round
+}
+
+// ordinal returns "1st", "2nd", "3rd", "4th", ...
+func ordinal(k int) string {
+	switch {
+	case k%100 >= 11 && k%100 <= 13:
+		return fmt.Sprintf("%dth", k)
+	case k%10 == 1:
+		return fmt.Sprintf("%dst", k)
+	case k%10 == 2:
+		return fmt.Sprintf("%dnd", k)
+	case k%10 == 3:
+		return fmt.Sprintf("%drd", k)
+	}
+	return fmt.Sprintf("%dth", k)
+}
+
+// writeImpasseTable writes, per arm, P(breakthrough) beside P(repeated
+// impasse by the horizon) and its median time, and the mean number of
+// impasses by the horizon; nothing if the report has no impasse section.
+func writeImpasseTable(w io.Writer, r *sim.Report) error {
+	k, _ := repeatedColumn(r)
+	if k == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "\nrepeated impasse: time to the %s impasse (a breakdown not a collapse, an exposed back channel abandoned for a fresh one, or a failed vote),\n"+
+		"Aalen-Johansen with breakthrough and collapse competing; P by the horizon H with its interval, median in rounds [%g%% interval]\n\n", ordinal(k), 100*r.Confidence)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "arm\tH\tbreakthrough\t%s impasse by H\tmedian time to it\timpasses by H (mean)\n", ordinal(k))
+	for _, a := range r.Arms {
+		if a.Impasse == nil || len(a.Impasse.Kth) < k {
+			continue
+		}
+		ke := a.Impasse.Kth[k-1]
+		p := ke.ByHorizon
+		med := "not reached"
+		if !math.IsNaN(float64(ke.Median.Median)) {
+			med = fmt.Sprintf("%s [%s, %s]", fmtNum(ke.Median.Median), fmtNum(ke.Median.CI[0]), fmtNum(ke.Median.CI[1]))
+		}
+		mi := "–"
+		if n := len(a.Impasse.MeanImpasses); n > 0 {
+			m := a.Impasse.MeanImpasses[n-1]
+			mi = fmt.Sprintf("%.2f [%.2f, %.2f]", float64(m.Mean), float64(m.CI[0]), float64(m.CI[1]))
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%.3f [%.3f, %.3f]\t%s\t%s\n", a.Label, a.Horizon, fmtP(a.Outcomes.Breakthrough),
+			float64(p.P), float64(p.CI[0]), float64(p.CI[1]), med, mi)
+	}
+	return tw.Flush()
 }
 
 func fmtRatio(n sim.Num) string {
@@ -118,11 +198,12 @@ var CSVHeader = []string{
 	"rounds_front", "rounds_parallel", "first_talks", "first_leak", "first_attack", "deal_channel",
 	"split", "trust_a", "trust_b", "approval_a", "approval_b", "preparedness_a", "preparedness_b",
 	"hawkishness_a", "hawkishness_b", "polarisation_a", "polarisation_b",
+	"impasses", "impasse_1", "impasse_2", "impasse_3",
 }
 
 // WriteCSV writes tidy data, one row per replication and arm, from a
 // result run with KeepOutcomes. Empty first_* fields mean the event never
-// happened.
+// happened; impasse_k is empty if there was no k-th impasse.
 func WriteCSV(w io.Writer, s *sim.Study, res *sim.StudyResult) error {
 	if res.Outcomes == nil && res.Done > 0 {
 		return fmt.Errorf("studyout: the run did not keep outcomes (RunConfig.KeepOutcomes)")
@@ -169,6 +250,7 @@ func WriteCSV(w io.Writer, s *sim.Study, res *sim.StudyResult) error {
 				ftoa(o.Split), ftoa(o.Trust[0]), ftoa(o.Trust[1]), ftoa(o.Approval[0]), ftoa(o.Approval[1]),
 				ftoa(o.Preparedness[0]), ftoa(o.Preparedness[1]), ftoa(o.Hawkishness[0]), ftoa(o.Hawkishness[1]),
 				ftoa(o.Polarisation[0]), ftoa(o.Polarisation[1]),
+				itoa(o.Impasses), opt(o.ImpasseRounds[0]), opt(o.ImpasseRounds[1]), opt(o.ImpasseRounds[2]),
 			}
 			if o.Kind != sim.Breakthrough {
 				row[20] = ""

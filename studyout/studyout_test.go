@@ -57,8 +57,8 @@ func TestTableCSVAndFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(names) != 3 {
-		t.Errorf("figures written: %v", names)
+	if len(names) != 5 {
+		t.Errorf("figures written: %v, want incidence, channels, trajectories, impasse and occupancy", names)
 	}
 	for _, n := range names {
 		for _, ext := range []string{"png", "svg", "pdf"} {

@@ -156,6 +156,10 @@ type runFlags struct {
 	timing    bool
 	fig       figOpts // figures, figure data and report (report.go)
 	maxMemGiB float64
+	// impasseK is the order of repeated impasse (sim.Study.ImpasseK), a
+	// flag of the commands with --json (hasImpasseK).
+	impasseK    int
+	hasImpasseK bool
 }
 
 // flagSet says which of the shared flags a command has.
@@ -185,6 +189,8 @@ func (f *runFlags) register(fs *flag.FlagSet, with flagSet) {
 	fs.StringVar(&f.out, "out", "backchannel-out", "output `DIR` for figures and data files")
 	if with.json {
 		fs.BoolVar(&f.json, "json", false, "print the JSON summary (docs/OUTPUTS.md) on stdout instead of the table")
+		f.hasImpasseK = true
+		fs.IntVar(&f.impasseK, "impasse-k", sim.DefaultImpasseK, fmt.Sprintf("repeated impasse is the `K`-th impasse, 1..%d (docs/MODEL.md 7.18): the table, summary and figures report it", sim.MaxImpasses))
 	}
 	if with.csv {
 		fs.BoolVar(&f.csv, "csv", false, "also write outcomes.csv: one row per replication and arm (keeps every outcome in memory)")
@@ -210,6 +216,9 @@ func (f *runFlags) check() error {
 	}
 	if f.blockSize < 1 {
 		errs = append(errs, fmt.Sprintf("--block-size = %d: must be ≥ 1", f.blockSize))
+	}
+	if f.hasImpasseK && (f.impasseK < 1 || f.impasseK > sim.MaxImpasses) {
+		errs = append(errs, fmt.Sprintf("--impasse-k = %d: must be in 1..%d", f.impasseK, sim.MaxImpasses))
 	}
 	if f.csv && f.out == "" {
 		errs = append(errs, "--csv writes outcomes.csv into the --out directory, but --out is empty (no files); give --out DIR")

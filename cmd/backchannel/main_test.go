@@ -134,6 +134,8 @@ func TestUsageAndInputErrors(t *testing.T) {
 		{"bad policy", []string{"run", "--policy", "sideways"}, []string{`unknown policy "sideways"`}},
 		{"bad policy parameter", []string{"run", "--policy", "reliance=2"}, []string{"must be a number in [0,1]"}},
 		{"bad precision", []string{"run", "--precision", "0.9"}, []string{"--precision = 0.9"}},
+		{"impasse-k zero", []string{"run", "--impasse-k", "0"}, []string{"--impasse-k = 0: must be in 1..3"}},
+		{"impasse-k too large", []string{"compare", "--impasse-k", "4", "a.yaml", "b.yaml"}, []string{"--impasse-k = 4: must be in 1..3"}},
 		{"horizon out of range", []string{"run", "--horizon", "200000"}, []string{"horizon = 200000", "[1, 100000]"}},
 		{"invalid scenario", []string{"run", "--scenario", badValue}, []string{"talks.open_rate = 2: must be in [0, 1]", "parties[0].negotiator.aspiration = -1"}},
 		{"unknown field", []string{"run", "--scenario", unknown}, []string{"talks.open_rat (line 2): unknown field", "open_rate"}},
@@ -158,6 +160,35 @@ func TestUsageAndInputErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestImpasseK: the table names the k-th impasse chosen by --impasse-k
+// (2 by default) beside the breakthrough share, and the JSON reports it.
+func TestImpasseK(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		flag []string
+		want string
+		k    int
+	}{{nil, "2nd impasse by H", 2}, {[]string{"--impasse-k", "3"}, "3rd impasse by H", 3}} {
+		r := runCLI(t, nil, nil, nil, args("run", tiny, "--reps", "20", "--no-figures", "--out", "", "--policy", "front-only", "--policy", "back-only", c.flag)...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d: %s", c.flag, r.code, r.stderr)
+		}
+		for _, w := range []string{c.want, "median time to it", "Δ " + strings.TrimSuffix(c.want, " by H")} {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%v: table lacks %q:\n%s", c.flag, w, r.stdout)
+			}
+		}
+		r = runCLI(t, nil, nil, nil, args("run", tiny, "--reps", "20", "--json", "--no-figures", "--out", "", "--policy", "back-only", c.flag)...)
+		var rep sim.Report
+		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || r.code != 0 {
+			t.Fatalf("%v: exit %d, JSON %v", c.flag, r.code, err)
+		}
+		if ir := rep.Arms[0].Impasse; ir == nil || ir.RepeatedK != c.k || len(ir.Kth) != sim.MaxImpasses {
+			t.Errorf("%v: impasse section %+v, want repeated_k %d", c.flag, ir, c.k)
+		}
 	}
 }
 

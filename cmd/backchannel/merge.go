@@ -14,7 +14,7 @@ Combines partial-result files, in any order, into the result of the whole
 run or sweep. The kind is read from each file's schema; run and sweep files
 cannot be merged together.
 
-Run files (backchannel.partial/v1), written by "run --shard ... --save FILE"
+Run files (backchannel.partial/v2), written by "run --shard ... --save FILE"
 or "run --checkpoint FILE": prints the table, or with --json the JSON
 summary, byte-identical to that of "run" in one process with the same
 scenario, policies, seed and replications. Refuses files from different
@@ -87,7 +87,7 @@ func (c *cli) mergeCmd(args []string) error {
 
 // sweepFiles reports whether to merge the files as sweep files: some are
 // (schema backchannel.sweep-partial/v1) and none is a run file (schema
-// backchannel.partial/v1). Files whose schema cannot be read or is unknown
+// backchannel.partial/v2). Files whose schema cannot be read or is unknown
 // go to the loader of the others' kind, which reports them. Mixing the two
 // kinds is an error.
 func sweepFiles(files []string) (bool, error) {

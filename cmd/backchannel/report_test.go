@@ -52,7 +52,7 @@ func TestReportHTML(t *testing.T) {
 		csvs    []string
 	}{
 		{"run", []string{"run", "--reps", "24", "--horizon", "40", "--block-size", "8", "--seed", "3", "--policy", "front-only", "--policy", "parallel", "--trajectories", "2"},
-			2, 3, []string{"incidence.csv", "channels.csv", "trajectory-bands.csv", "trajectories.csv"}},
+			3, 5, []string{"incidence.csv", "channels.csv", "trajectory-bands.csv", "trajectories.csv", "impasse-incidence.csv", "impasse-counts.csv", "occupancy.csv"}},
 		{"sweep", []string{"sweep", "--reps", "6", "--horizon", "30", "--block-size", "4", "--param", "talks.open_rate=0.05:0.15:0.1", "--param", "leaks.insiders=2:6:2"},
 			1, 1, []string{"sweep-data.csv"}},
 	} {

@@ -335,6 +335,11 @@ func (c *cli) timing(f *runFlags, t0 time.Time, reps, arms int) {
 // writes the output files to f.out: summary.json, the scenario(s),
 // outcomes.csv (if --csv and withCSV) and figures (unless --no-figures).
 func (c *cli) report(f *runFlags, s *sim.Study, res *sim.StudyResult, withCSV bool) error {
+	if f.hasImpasseK {
+		// It selects what is reported, not what was run: a merge of files
+		// may choose another order than their runs did.
+		s.ImpasseK = f.impasseK
+	}
 	rep, err := sim.NewReport(s, res, Confidence)
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ import (
 func (o *runOpts) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.shard, "shard", "", "run only shard `I/N` (0 ≤ I < N) of the replications, or \"auto\" (Slurm array / Kubernetes indexed job); needs --save")
 	fs.IntVar(&o.shardCount, "shard-count", 0, "number of shards `N` for --shard I or --shard auto (default: BACKCHANNEL_SHARDS, else SLURM_ARRAY_TASK_COUNT)")
-	fs.StringVar(&o.save, "save", "", "write the (partial) result to `FILE` (backchannel.partial/v1) for \"backchannel merge\"")
+	fs.StringVar(&o.save, "save", "", "write the (partial) result to `FILE` (backchannel.partial/v2) for \"backchannel merge\"")
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "save finished blocks to `FILE` periodically and resume from it if it exists")
 	fs.DurationVar(&o.checkpointInterval, "checkpoint-interval", results.DefaultCheckpointInterval, "with --checkpoint, save at least this often (`DURATION`; 0: only by --checkpoint-blocks)")
 	fs.IntVar(&o.checkpointBlocks, "checkpoint-blocks", 0, "with --checkpoint, also save after every `K` finished blocks (0: only by time)")

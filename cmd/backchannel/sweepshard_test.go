@@ -231,7 +231,7 @@ func TestMergeRefusesBadSweepParts(t *testing.T) {
 		{"edited", []string{s0, edited, s2}, "checksum mismatch"},
 		{"empty file", []string{s0, empty}, empty + ": results: corrupt partial-result file: empty file"},
 		{"other schema", []string{other, s0}, "schema \"backchannel.summary/v1\", want \"backchannel.sweep-partial/v1\""},
-		{"run and sweep", []string{s0, run}, "cannot merge run and sweep partial files together: " + run + " is a run file (backchannel.partial/v1), " + s0 + " is a sweep file"},
+		{"run and sweep", []string{s0, run}, "cannot merge run and sweep partial files together: " + run + " is a run file (backchannel.partial/v2), " + s0 + " is a sweep file"},
 		{"sweep and run", []string{run, s1}, "cannot merge run and sweep partial files together"},
 		{"json", []string{"--json", s0, s1, s2}, "merge --json: sweep files have no JSON summary"},
 		{"not a file", []string{s0, filepath.Join(dir, "nope")}, "no such file"},

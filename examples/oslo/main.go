@@ -34,7 +34,8 @@ import (
 var scenarioYAML []byte
 
 // Record durations in rounds (weeks) from the first secret meeting at
-// Borregaard Manor, January 1993 (research/literature.md §1, §10).
+// Borregaard Manor, January 1993 (Israel State Archives; Kydd & Walter 2002;
+// docs/REFERENCES.md).
 const (
 	roundSigning = 35  // Declaration of Principles signed 13 Sep 1993 (~8 months)
 	roundStall   = 175 // Netanyahu elected 26 May 1996 after the Feb-Mar 1996 bombings (~3.4 years)
@@ -113,6 +114,12 @@ type armCase struct {
 	// one attack, and mean number of breakdowns.
 	NoDealAttacked   sim.Estimate     `json:"no_deal_attacked"`
 	NoDealBreakdowns sim.MeanEstimate `json:"no_deal_breakdowns"`
+	// Share of replications with a second impasse (docs/MODEL.md 7.18)
+	// within roundSigning and roundStall rounds of first talks: the
+	// process stuck a second time within the record's 8 months and 3.4
+	// years.
+	RepeatedBySigning sim.Estimate `json:"repeated_impasse_by_signing"`
+	RepeatedByStall   sim.Estimate `json:"repeated_impasse_by_stall"`
 }
 
 func caseNumbers(study *sim.Study, res *sim.StudyResult) []armCase {
@@ -122,7 +129,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) []armCase {
 		ac := armCase{Label: labels[a], N: len(res.Outcomes)}
 		first, _ := metrics.NewEventTable(1)
 		var span []float64
-		within, attacked, two, three, noDeal, noDealAtt := 0, 0, 0, 0, 0, 0
+		within, attacked, two, three, noDeal, noDealAtt, repSign, repStall := 0, 0, 0, 0, 0, 0, 0, 0
 		var secA, secR, visA, visR int
 		var nbd metrics.Moments
 		for _, ro := range res.Outcomes {
@@ -144,6 +151,16 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) []armCase {
 				three++
 			}
 			ac.MaxChannels = max(ac.MaxChannels, o.BackChannels)
+			// Rounds from first talks: every impasse comes after them.
+			if o.Impasses >= 2 {
+				d := o.ImpasseRounds[1] - o.FirstTalks
+				if d <= roundSigning {
+					repSign++
+				}
+				if d <= roundStall {
+					repStall++
+				}
+			}
 			if o.Kind == sim.Breakthrough {
 				d := o.Round - o.FirstTalks
 				span = append(span, float64(d))
@@ -170,6 +187,7 @@ func caseNumbers(study *sim.Study, res *sim.StudyResult) []armCase {
 		ac.TwoOrMoreChannels, ac.ThreeOrMoreChannels = studykit.Proportion(two, ac.N), studykit.Proportion(three, ac.N)
 		ac.NoDealAttacked = studykit.Proportion(noDealAtt, noDeal)
 		ac.NoDealBreakdowns = studykit.Mean(&nbd)
+		ac.RepeatedBySigning, ac.RepeatedByStall = studykit.Proportion(repSign, ac.N), studykit.Proportion(repStall, ac.N)
 		out = append(out, ac)
 	}
 	return out
@@ -190,10 +208,11 @@ func writeCaseTable(w io.Writer, cs []armCase) error {
 	}
 	fmt.Fprintf(w, "(%d replications per arm; 95%% intervals; attack rates with exact Poisson intervals, rounds in the denominator)\n", cs[0].N)
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "\narm\treplications without a deal: attacked\tbreakdowns (mean)\tmost back channels\t")
+	fmt.Fprintf(tw, "\narm\treplications without a deal: attacked\tbreakdowns (mean)\tmost back channels\t2nd impasse ≤ %d rounds of first talks\t≤ %d rounds\t\n", roundSigning, roundStall)
 	for _, c := range cs {
-		fmt.Fprintf(tw, "%s\t%s\t%.2f [%.2f, %.2f]\t%d\t\n", c.Label, studykit.FmtEst(c.NoDealAttacked),
-			float64(c.NoDealBreakdowns.Mean), float64(c.NoDealBreakdowns.CI[0]), float64(c.NoDealBreakdowns.CI[1]), c.MaxChannels)
+		fmt.Fprintf(tw, "%s\t%s\t%.2f [%.2f, %.2f]\t%d\t%s\t%s\t\n", c.Label, studykit.FmtEst(c.NoDealAttacked),
+			float64(c.NoDealBreakdowns.Mean), float64(c.NoDealBreakdowns.CI[0]), float64(c.NoDealBreakdowns.CI[1]), c.MaxChannels,
+			studykit.FmtEst(c.RepeatedBySigning), studykit.FmtEst(c.RepeatedByStall))
 	}
 	return tw.Flush()
 }

@@ -23,8 +23,9 @@ type level struct {
 	Early                  sim.IncidencePoint // cumulative incidence of breakthrough at round `early`
 	Median                 sim.TimeEstimate
 	Counts                 sim.Counts[sim.MeanEstimate]
-	Secret, Public         sim.Estimate // ratification pass rates
-	SecretDeals            sim.Estimate // ratified deals made in a secret channel, of all ratified deals
+	Secret, Public         sim.Estimate       // ratification pass rates
+	SecretDeals            sim.Estimate       // ratified deals made in a secret channel, of all ratified deals
+	Impasse2               *sim.ImpasseReport // repeated impasse over time (the report's)
 }
 
 // pair is a paired difference of two levels on the same replications.
@@ -33,6 +34,10 @@ type pair struct {
 	Horizon, Early      metrics.PairedDiff
 	HorizonOK, EarlyOK  bool
 	VarRatio, EarlyVarR float64 // unpaired / paired variance
+	// Repeated impasse (the repeatK-th impasse) by the horizon and by
+	// `early`.
+	Rep, RepEarly     metrics.PairedDiff
+	RepOK, RepEarlyOK bool
 }
 
 // yield is the success of the k-th back channel at one level: of the
@@ -43,14 +48,12 @@ type yield struct {
 	Level, K    int
 	Opened, Won int
 	P, Lo, Hi   float64
-	GammaK1     float64 // γ^(k−1), the model's scaling of the k-th channel
 }
 
 // analysis is everything the study reports.
 type analysis struct {
 	levels  []level
 	horizon int
-	gamma   float64
 	reps    int
 	peak    int // level with the highest breakthrough share at the horizon
 	peak5   int // level with the highest breakthrough incidence by `early`
@@ -63,13 +66,13 @@ type analysis struct {
 	traceMiss float64 // share of traced replications whose channel count the observer missed
 }
 
-func analyse(ps []float64, horizon int, gamma float64, rep *sim.Report, res *sim.StudyResult) *analysis {
-	a := &analysis{horizon: horizon, gamma: gamma, reps: rep.Completed}
+func analyse(ps []float64, horizon int, rep *sim.Report, res *sim.StudyResult) *analysis {
+	a := &analysis{horizon: horizon, reps: rep.Completed}
 	for k, ar := range rep.Arms {
 		l := level{
 			P: ps[k], Breakthrough: ar.Outcomes.Breakthrough, Collapse: ar.Outcomes.Collapse,
 			Impasse: ar.Outcomes.Impasse, Median: ar.TimeToBreakthrough, Counts: ar.Counts,
-			Secret: ar.Ratification.Secret, Public: ar.Ratification.Public,
+			Secret: ar.Ratification.Secret, Public: ar.Ratification.Public, Impasse2: ar.Impasse,
 		}
 		for _, ip := range ar.Incidence["breakthrough"] {
 			if ip.Round == min(early, horizon) {
@@ -87,10 +90,12 @@ func analyse(ps []float64, horizon int, gamma float64, rep *sim.Report, res *sim
 
 	// From the kept outcomes: paired tables and where deals were made.
 	nl := len(ps)
-	tabs := make(map[[2]int]*[2]metrics.PairedTable) // (A, B) → horizon, early
+	// (A, B) → breakthrough by the horizon, by early; repeated impasse
+	// likewise.
+	tabs := make(map[[2]int]*[4]metrics.PairedTable)
 	want := func(i, j int) {
 		if i != j {
-			tabs[[2]int{i, j}] = new([2]metrics.PairedTable)
+			tabs[[2]int{i, j}] = new([4]metrics.PairedTable)
 		}
 	}
 	for k := 1; k < nl; k++ {
@@ -131,6 +136,9 @@ func analyse(ps []float64, horizon int, gamma float64, rep *sim.Report, res *sim
 			x, y := &ro.Arms[key[1]], &ro.Arms[key[0]] // B first: D = p_B − p_A
 			t[0].Add(x.Kind == sim.Breakthrough, y.Kind == sim.Breakthrough)
 			t[1].Add(x.Kind == sim.Breakthrough && x.Round <= early, y.Kind == sim.Breakthrough && y.Round <= early)
+			xi, yi := x.ImpasseTimes(), y.ImpasseTimes()
+			t[2].Add(metrics.KthEventBy(xi, repeatK, horizon), metrics.KthEventBy(yi, repeatK, horizon))
+			t[3].Add(metrics.KthEventBy(xi, repeatK, early), metrics.KthEventBy(yi, repeatK, early))
 		}
 	}
 	for l := range nl {
@@ -139,7 +147,7 @@ func analyse(ps []float64, horizon int, gamma float64, rep *sim.Report, res *sim
 			if opened[l][k] == 0 {
 				break
 			}
-			y := yield{Level: l, K: k, Opened: opened[l][k], Won: won[l][k], GammaK1: math.Pow(gamma, float64(k-1))}
+			y := yield{Level: l, K: k, Opened: opened[l][k], Won: won[l][k]}
 			e := estimate(y.Won, y.Opened)
 			y.P, y.Lo, y.Hi = float64(e.P), float64(e.CI[0]), float64(e.CI[1])
 			a.yields = append(a.yields, y)
@@ -155,6 +163,10 @@ func analyse(ps []float64, horizon int, gamma float64, rep *sim.Report, res *sim
 		p.Early, err = metrics.PairedDifference(t[1], conf)
 		p.EarlyOK = err == nil
 		p.EarlyVarR = varRatio(p.Early)
+		p.Rep, err = metrics.PairedDifference(t[2], conf)
+		p.RepOK = err == nil
+		p.RepEarly, err = metrics.PairedDifference(t[3], conf)
+		p.RepEarlyOK = err == nil
 		return p
 	}
 	for k := 1; k < nl; k++ {
@@ -270,25 +282,28 @@ func (a *analysis) writeTable(w io.Writer, rep *sim.Report) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if err := a.writeImpasseTable(w); err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "\npaired differences (Newcombe interval; variance ratio = unpaired/paired variance, the gain from common random numbers)\n\n")
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "comparison\tΔ breakthrough by %d\tΔ breakthrough ≤ %d\tvariance ratio\t\n", a.horizon, early)
+	fmt.Fprintf(tw, "comparison\tΔ breakthrough by %d\tΔ breakthrough ≤ %d\tvariance ratio\tΔ %s impasse by %d\tΔ %s impasse ≤ %d\t\n", a.horizon, early, ordinal(repeatK), a.horizon, ordinal(repeatK), early)
 	rows := append([]pair(nil), a.pairs[:len(a.levels)-1]...)
 	rows = append(rows, a.vsPeak...)
 	for _, p := range rows {
-		fmt.Fprintf(tw, "P=%.2f − P=%.2f\t%s\t%s\t%s\t\n", a.levels[p.B].P, a.levels[p.A].P,
-			diff(p.Horizon, p.HorizonOK), diff(p.Early, p.EarlyOK), fmtF(p.VarRatio, 1))
+		fmt.Fprintf(tw, "P=%.2f − P=%.2f\t%s\t%s\t%s\t%s\t%s\t\n", a.levels[p.B].P, a.levels[p.A].P,
+			diff(p.Horizon, p.HorizonOK), diff(p.Early, p.EarlyOK), fmtF(p.VarRatio, 1), diff(p.Rep, p.RepOK), diff(p.RepEarly, p.RepEarlyOK))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nreturns of the k-th back channel (%d replications replayed with a channel observer; Wilson intervals):\n", a.traceReps)
-	fmt.Fprintf(w, "share of k-th channels that reached a tentative deal, deals per 52 rounds of talks in them, mean rounds of talks, against γ^(k−1), γ = %g\n\n", a.gamma)
+	fmt.Fprintf(w, "share of k-th channels that reached a tentative deal, deals per 52 rounds of talks in them, mean rounds of talks: as they emerge (the model imposes no curve)\n\n")
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "reliance P\tk\topened\treached a deal\tdeals per year of talks\tmean rounds\tγ^(k−1)\t")
+	fmt.Fprintln(tw, "reliance P\tk\topened\treached a deal\tdeals per year of talks\tmean rounds\t")
 	for _, c := range a.returns {
 		if c.K <= 8 {
-			fmt.Fprintf(tw, "%.2f\t%d\t%d\t%s\t%.2f\t%.1f\t%.3f\t\n", c.P, c.K, c.Opened, pci(c.Share), c.PerYear, c.MeanRounds, c.GammaK1)
+			fmt.Fprintf(tw, "%.2f\t%d\t%d\t%s\t%.2f\t%.1f\t\n", c.P, c.K, c.Opened, pci(c.Share), c.PerYear, c.MeanRounds)
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -354,7 +369,8 @@ func (a *analysis) writePairedCSV(w io.Writer) error {
 			d    metrics.PairedDiff
 			ok   bool
 			vr   float64
-		}{{fmt.Sprintf("breakthrough_by_%d", a.horizon), p.Horizon, p.HorizonOK, p.VarRatio}, {fmt.Sprintf("breakthrough_within_%d", early), p.Early, p.EarlyOK, p.EarlyVarR}} {
+		}{{fmt.Sprintf("breakthrough_by_%d", a.horizon), p.Horizon, p.HorizonOK, p.VarRatio}, {fmt.Sprintf("breakthrough_within_%d", early), p.Early, p.EarlyOK, p.EarlyVarR},
+			{fmt.Sprintf("impasse%d_by_%d", repeatK, a.horizon), p.Rep, p.RepOK, varRatio(p.Rep)}, {fmt.Sprintf("impasse%d_within_%d", repeatK, early), p.RepEarly, p.RepEarlyOK, varRatio(p.RepEarly)}} {
 			if !x.ok {
 				continue
 			}
@@ -370,12 +386,12 @@ func (a *analysis) writePairedCSV(w io.Writer) error {
 
 func (a *analysis) writeReturnsCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"reliance", "k", "opened", "reached_deal", "share", "lo", "hi", "deals_per_52_rounds", "mean_rounds", "gamma_pow_k_minus_1"}); err != nil {
+	if err := cw.Write([]string{"reliance", "k", "opened", "reached_deal", "share", "lo", "hi", "deals_per_52_rounds", "mean_rounds"}); err != nil {
 		return err
 	}
 	for _, c := range a.returns {
 		if err := cw.Write([]string{fmtG(c.P), strconv.Itoa(c.K), strconv.FormatInt(c.Opened, 10), strconv.FormatInt(c.Deals, 10),
-			fmtG(float64(c.Share.P)), fmtG(float64(c.Share.CI[0])), fmtG(float64(c.Share.CI[1])), fmtG(c.PerYear), fmtG(c.MeanRounds), fmtG(c.GammaK1)}); err != nil {
+			fmtG(float64(c.Share.P)), fmtG(float64(c.Share.CI[0])), fmtG(float64(c.Share.CI[1])), fmtG(c.PerYear), fmtG(c.MeanRounds)}); err != nil {
 			return err
 		}
 	}
@@ -385,12 +401,12 @@ func (a *analysis) writeReturnsCSV(w io.Writer) error {
 
 func (a *analysis) writeYieldCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"reliance", "k", "opened", "deal_ratified_in_it", "yield", "lo", "hi", "gamma_pow_k_minus_1"}); err != nil {
+	if err := cw.Write([]string{"reliance", "k", "opened", "deal_ratified_in_it", "yield", "lo", "hi"}); err != nil {
 		return err
 	}
 	for _, y := range a.yields {
 		if err := cw.Write([]string{fmtG(a.levels[y.Level].P), strconv.Itoa(y.K), strconv.Itoa(y.Opened), strconv.Itoa(y.Won),
-			fmtG(y.P), fmtG(y.Lo), fmtG(y.Hi), fmtG(y.GammaK1)}); err != nil {
+			fmtG(y.P), fmtG(y.Lo), fmtG(y.Hi)}); err != nil {
 			return err
 		}
 	}
@@ -417,4 +433,102 @@ func fmtG(x float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(x, 'g', 10, 64)
+}
+
+// ordinal returns "1st", "2nd", "3rd" for k = 1, 2, 3, "kth" otherwise.
+func ordinal(k int) string {
+	switch k {
+	case 1:
+		return "1st"
+	case 2:
+		return "2nd"
+	case 3:
+		return "3rd"
+	}
+	return strconv.Itoa(k) + "th"
+}
+
+// impasseAt returns the incidence point of the k-th impasse at round r of
+// level l (zero, with NaN limits, if the report has none at r).
+func (l *level) impasseAt(k, r int) sim.IncidencePoint {
+	for _, ip := range l.Impasse2.Kth[k-1].Incidence {
+		if ip.Round == r {
+			return ip
+		}
+	}
+	return sim.IncidencePoint{Round: r, P: sim.Num(math.NaN()), CI: [2]sim.Num{sim.Num(math.NaN()), sim.Num(math.NaN())}}
+}
+
+func ipci(ip sim.IncidencePoint) string {
+	return fmt.Sprintf("%s [%s, %s]", f3(ip.P), f3(ip.CI[0]), f3(ip.CI[1]))
+}
+
+func pe(p sim.ProbEstimate) string {
+	return fmt.Sprintf("%s [%s, %s]", f3(p.P), f3(p.CI[0]), f3(p.CI[1]))
+}
+
+// writeImpasseTable writes, per level, how quickly the negotiations reach
+// the k-th impasse: P(2nd impasse) within one, two and five years and by
+// the horizon, its median time, P(1st) and P(3rd) by the horizon and the
+// mean number of impasses by the horizon, beside P(breakthrough).
+func (a *analysis) writeImpasseTable(w io.Writer) error {
+	if a.levels[0].Impasse2 == nil {
+		return nil
+	}
+	fmt.Fprintf(w, "\nrepeated impasse: the %s impasse (breakdown not a collapse, exposed back channel abandoned for a fresh one, or failed vote; docs/MODEL.md 7.18)\n", ordinal(repeatK))
+	fmt.Fprintf(w, "Aalen-Johansen cumulative incidence, breakthrough and collapse competing; median: round where it reaches 0.5; mean impasses: t interval\n\n")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "reliance P\tbreakthrough by %d\t%s impasse ≤ 52\t≤ 104\t≤ %d\tby %d\tmedian time to it\t1st impasse by %d\t3rd by %d\timpasses by %d (mean)\t\n",
+		a.horizon, ordinal(repeatK), early, a.horizon, a.horizon, a.horizon, a.horizon)
+	for i := range a.levels {
+		l := &a.levels[i]
+		ir := l.Impasse2
+		mi := ir.MeanImpasses[len(ir.MeanImpasses)-1]
+		fmt.Fprintf(tw, "%.2f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f [%.2f, %.2f]\t\n", l.P, pci(l.Breakthrough),
+			ipci(l.impasseAt(repeatK, 52)), ipci(l.impasseAt(repeatK, 104)), ipci(l.impasseAt(repeatK, min(early, a.horizon))),
+			pe(ir.Kth[repeatK-1].ByHorizon), median(ir.Kth[repeatK-1].Median), pe(ir.Kth[0].ByHorizon), pe(ir.Kth[2].ByHorizon),
+			float64(mi.Mean), float64(mi.CI[0]), float64(mi.CI[1]))
+	}
+	return tw.Flush()
+}
+
+// writeImpasseCSV writes one row per level and k = 1..3: P(k-th impasse)
+// by 52, 104, 260 rounds and the horizon with intervals, the median time
+// with its interval, and the mean numbers of impasses and back channels
+// by the horizon.
+func (a *analysis) writeImpasseCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	head := []string{"reliance", "k", "replications"}
+	for _, r := range []string{"52", "104", "260", "horizon"} {
+		head = append(head, "p_by_"+r, "lo_by_"+r, "hi_by_"+r)
+	}
+	head = append(head, "median", "median_lo", "median_hi", "mean_impasses_by_horizon", "mean_impasses_lo", "mean_impasses_hi",
+		"mean_back_channels_by_horizon", "mean_back_channels_lo", "mean_back_channels_hi")
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	g := func(x sim.Num) string { return fmtG(float64(x)) }
+	for i := range a.levels {
+		l := &a.levels[i]
+		ir := l.Impasse2
+		if ir == nil {
+			continue
+		}
+		mi, mb := ir.MeanImpasses[len(ir.MeanImpasses)-1], ir.MeanBackChannels[len(ir.MeanBackChannels)-1]
+		for _, ke := range ir.Kth {
+			row := []string{fmtG(l.P), strconv.Itoa(ke.K), strconv.Itoa(ke.ByHorizon.N)}
+			for _, r := range []int{52, 104, early} {
+				ip := l.impasseAt(ke.K, r)
+				row = append(row, g(ip.P), g(ip.CI[0]), g(ip.CI[1]))
+			}
+			row = append(row, g(ke.ByHorizon.P), g(ke.ByHorizon.CI[0]), g(ke.ByHorizon.CI[1]),
+				g(ke.Median.Median), g(ke.Median.CI[0]), g(ke.Median.CI[1]),
+				g(mi.Mean), g(mi.CI[0]), g(mi.CI[1]), g(mb.Mean), g(mb.CI[0]), g(mb.CI[1]))
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

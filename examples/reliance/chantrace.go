@@ -10,8 +10,8 @@ import (
 )
 
 // The study summary counts back channels per replication but not what each
-// one achieved. To see the diminishing returns of the k-th back channel
-// directly, the study replays some levels with an observer that follows the
+// one achieved. To see the returns of the k-th back channel as they emerge
+// (model 2.0.0 imposes no curve on them), the study replays some levels with an observer that follows the
 // channels round by round, through the library's generic runner (mc.Run
 // with our own Replicator and Summary). Replication i is seeded exactly as in
 // the study (sim.Replication.Run from the same generator), so the traced
@@ -150,7 +150,6 @@ type channelReturn struct {
 	Share      sim.Estimate
 	PerYear    float64 // tentative deals per 52 rounds of talks in channel k
 	MeanRounds float64 // mean rounds of talks in channel k, per channel opened
-	GammaK1    float64
 }
 
 // traceChannels replays reps replications of the study's level P with the
@@ -158,7 +157,7 @@ type channelReturn struct {
 // replications whose detected channel count differs from the outcome's.
 // want, if not nil, holds the study's outcomes at this level by
 // replication; a traced replication that ends differently is an error.
-func traceChannels(ctx context.Context, sc *sim.Scenario, p float64, seed uint64, reps, workers int, gamma float64, want func(i int) sim.Outcome) ([]channelReturn, float64, error) {
+func traceChannels(ctx context.Context, sc *sim.Scenario, p float64, seed uint64, reps, workers int, want func(i int) sim.Outcome) ([]channelReturn, float64, error) {
 	res, err := mc.Run(ctx, mc.RunConfig{Seed: seed, Replications: reps, Workers: workers, KeepOutcomes: want != nil},
 		func() (mc.Replicator[chanTrace], error) {
 			k := new(int)
@@ -178,16 +177,14 @@ func traceChannels(ctx context.Context, sc *sim.Scenario, p float64, seed uint64
 	}
 	s := res.Summary
 	var out []channelReturn
-	pow := 1.0
 	for k := 1; k <= maxTraceK && s.Opened[k] > 0; k++ {
-		c := channelReturn{P: p, K: k, Opened: s.Opened[k], Deals: s.Deals[k], GammaK1: pow}
+		c := channelReturn{P: p, K: k, Opened: s.Opened[k], Deals: s.Deals[k]}
 		c.Share = estimate(int(c.Deals), int(c.Opened))
 		c.MeanRounds = float64(s.Rounds[k]) / float64(s.Opened[k])
 		if s.Rounds[k] > 0 {
 			c.PerYear = 52 * float64(s.Deals[k]) / float64(s.Rounds[k])
 		}
 		out = append(out, c)
-		pow *= gamma
 	}
 	if s.Reps == 0 {
 		return nil, 0, fmt.Errorf("channel trace at P=%g: no replications", p)

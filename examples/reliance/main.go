@@ -16,9 +16,16 @@
 // It prints a table of the estimates with their 95% intervals and writes to
 // --out: table.txt (the printed table), report.json (sim.Report of every
 // level), reliance.csv (one row per level), paired.csv (paired differences
-// between adjacent levels and against P = 0), channel_yield.csv (the yield
-// of the k-th back channel) and the figures shares, early, channels,
-// ratification and incidence as PNG, SVG and PDF.
+// between adjacent levels and against P = 0), impasse.csv (time to the
+// k-th impasse per level), channel_yield.csv (the yield of the k-th back
+// channel), channel_returns.csv (the returns of the k-th back channel) and
+// the figures shares, early, channels, ratification, incidence, repeated,
+// impasse-kth and occupancy as PNG, SVG and PDF.
+//
+// Besides breakthrough, it answers the second half of the library's
+// question: how quickly does reliance on back channels lead to repeated
+// impasse (the second impasse: a breakdown, an exposed back channel given
+// up for a fresh one, or a failed ratification; docs/MODEL.md 7.18)?
 package main
 
 import (
@@ -47,6 +54,10 @@ const conf = 0.95
 
 // early is the round of the "within five years" milestone (weekly rounds).
 const early = 260
+
+// repeatK is the order of repeated impasse the study reports: the second
+// impasse (docs/MODEL.md 7.18).
+const repeatK = 2
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
@@ -109,7 +120,7 @@ func run(args []string, stdout io.Writer) error {
 		}
 	}
 	levels := make([]float64, o.levels)
-	study := &sim.Study{}
+	study := &sim.Study{ImpasseK: repeatK}
 	for k := range levels {
 		levels[k] = float64(k) / float64(o.levels-1)
 		pol := sim.Reliance{P: levels[k]}
@@ -131,13 +142,13 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	a := analyse(levels, sc.Horizon, 1 /* model 2.0.0 has no imposed γ^(k−1): returns of later channels emerge */, rep, res)
+	a := analyse(levels, sc.Horizon, rep, res)
 
 	// Replay two levels with a channel observer: the returns of the k-th
 	// back channel.
 	nt := min(o.traceReps, o.Reps)
 	for _, k := range []int{(len(levels) - 1) / 2, len(levels) - 1} {
-		cr, miss, err := traceChannels(ctx, sc, levels[k], o.Seed, nt, o.Workers, 1, /* model 2.0.0 has no imposed γ^(k−1): returns of later channels emerge */
+		cr, miss, err := traceChannels(ctx, sc, levels[k], o.Seed, nt, o.Workers,
 			func(i int) sim.Outcome { return res.Outcomes[i].Arms[k] })
 		if err != nil {
 			return err
@@ -156,6 +167,7 @@ func run(args []string, stdout io.Writer) error {
 		{"report.json", func(w io.Writer) error { return studyout.WriteJSON(w, rep) }},
 		{"reliance.csv", a.writeLevelsCSV},
 		{"paired.csv", a.writePairedCSV},
+		{"impasse.csv", a.writeImpasseCSV},
 		{"channel_yield.csv", a.writeYieldCSV},
 		{"channel_returns.csv", a.writeReturnsCSV},
 		{"table.txt", func(w io.Writer) error { return a.writeTable(w, rep) }},

@@ -16,10 +16,10 @@ import (
 func TestSmoke(t *testing.T) {
 	smoke.Formats(t)
 	dir, _ := smoke.Run(t, run, []string{"--reps", "16", "--levels", "3", "--horizon", "104", "--trace-reps", "8", "--seed", "7", "--workers", "2"},
-		[]string{"reliance P", "breakthrough by 104", "paired differences", "returns of the k-th back channel", "16 replications"}...)
+		[]string{"reliance P", "breakthrough by 104", "paired differences", "returns of the k-th back channel", "16 replications", "repeated impasse", "2nd impasse ≤ 52"}...)
 	smoke.Files(t, dir,
-		[]string{"report.json", "reliance.csv", "paired.csv", "channel_yield.csv", "channel_returns.csv", "table.txt"},
-		[]string{"shares", "early", "channels", "ratification", "incidence"})
+		[]string{"report.json", "reliance.csv", "paired.csv", "impasse.csv", "channel_yield.csv", "channel_returns.csv", "table.txt"},
+		[]string{"shares", "early", "channels", "ratification", "incidence", "repeated", "impasse-kth", "occupancy"})
 	b, err := os.ReadFile(filepath.Join(dir, "reliance.csv"))
 	if err != nil {
 		t.Fatal(err)

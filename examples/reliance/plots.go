@@ -127,5 +127,66 @@ func (a *analysis) figures(dir string, s *sim.Study, res *sim.StudyResult) ([]st
 		return names, err
 	}
 	names = append(names, "incidence")
+
+	// 6. How quickly reliance leads to repeated impasse: P(2nd impasse by
+	// one, two and five years and by the horizon) against P.
+	if a.levels[0].Impasse2 == nil {
+		return names, nil
+	}
+	p = figures.NewPlot(xLabel, fmt.Sprintf("P(%s impasse by round t)", ordinal(repeatK)))
+	p.Y.Min, p.Y.Max = 0, 1
+	p.Y.Tick.Marker = figures.ProbabilityTicks
+	for i, r := range []int{52, 104, early, a.horizon} {
+		if r >= a.horizon && i < 3 {
+			continue // a milestone at or past the horizon: the horizon's series shows it
+		}
+		var pts []figures.Estimate
+		for k := range a.levels {
+			l := &a.levels[k]
+			ip := l.impasseAt(repeatK, r)
+			if r == a.horizon {
+				bh := l.Impasse2.Kth[repeatK-1].ByHorizon
+				ip = sim.IncidencePoint{Round: r, P: bh.P, CI: bh.CI}
+			}
+			pts = append(pts, figures.Estimate{X: l.P, Y: float64(ip.P), Lo: float64(ip.CI[0]), Hi: float64(ip.CI[1])})
+		}
+		if err := figures.AddEstimates(p, i, fmt.Sprintf("t = %d", r), pts, float64(2*i-3)*dx/2); err != nil {
+			return names, err
+		}
+	}
+	p.Legend.Left = true
+	p.Legend.XOffs = 4
+	if err := figures.Save(p, dir, "repeated", studyout.Width, studyout.Height); err != nil {
+		return names, err
+	}
+	names = append(names, "repeated")
+
+	// 7, 8. The library's impasse and occupancy figures at three levels.
+	sub := &sim.Study{ImpasseK: repeatK}
+	subRes := *res
+	subRes.Outcomes = nil
+	subRes.Summary = &sim.StudySummary{PairRounds: res.Summary.PairRounds}
+	for _, f := range []float64{0, 0.5, 1} {
+		k := int(f*float64(n-1) + 0.5)
+		arm := s.Arms[k]
+		arm.Label = fmt.Sprintf("P = %.2f", a.levels[k].P)
+		sub.Arms = append(sub.Arms, arm)
+		subRes.Summary.Arms = append(subRes.Summary.Arms, res.Summary.Arms[k])
+		subRes.Summary.Paired = append(subRes.Summary.Paired, sim.PairedCounts{})
+	}
+	figs, err := studyout.BuildStudyFigures(sub, &subRes, studyout.Options{})
+	if err != nil {
+		return names, err
+	}
+	for _, f := range figs {
+		name := map[string]string{"impasse": "impasse-kth", "occupancy": "occupancy"}[f.Name]
+		if name == "" {
+			continue
+		}
+		if err := figures.SaveFigure(f.Figure, dir, name, f.W, f.H); err != nil {
+			return names, err
+		}
+		names = append(names, name)
+	}
 	return names, nil
 }
