@@ -26,7 +26,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sync"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -288,24 +287,3 @@ func writePNG(f figures.Figure, path string, w, h vg.Length, dpi int) error {
 
 // drawRand returns the generator for the posterior resampling.
 func drawRand(seed uint64) *rand.Rand { return mc.ReplicationRand(mc.StreamSeed(seed, 2), 0) }
-
-// parallelDraws runs f(d) for d in [0, n) on w goroutines; results are
-// stored by index by f itself.
-func parallelDraws(n, w int, f func(d int)) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range w {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for d := range next {
-				f(d)
-			}
-		}()
-	}
-	for d := range n {
-		next <- d
-	}
-	close(next)
-	wg.Wait()
-}

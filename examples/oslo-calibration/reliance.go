@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/backchannel-sim/backchannel/calibrate"
+	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 	"github.com/backchannel-sim/backchannel/sim/targets"
@@ -56,7 +57,7 @@ func reliance(m *targets.Model, sc *sim.Scenario, post *calibrate.Generation, o 
 	idx := calibrate.Resample(post.Weights, o.draws, drawRand(o.seed))
 	perDraw := make([][]armOutcomes, o.draws)
 	errs := make([]error, o.draws)
-	parallelDraws(o.draws, o.workers, func(d int) {
+	studykit.ParallelFor(o.draws, o.workers, func(d int) {
 		a, err := m.Arm(post.Particles[idx[d]])
 		if err != nil {
 			errs[d] = err

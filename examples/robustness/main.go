@@ -19,6 +19,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -26,7 +27,6 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/backchannel-sim/backchannel/internal/facts"
 	"github.com/backchannel-sim/backchannel/metrics"
@@ -69,7 +69,7 @@ func run(w io.Writer, c config) error {
 	}
 	res := make([][]facts.Result, len(scs))
 	errs := make([]error, len(scs))
-	parallel(len(scs), c.workers, func(k int) {
+	studykit.ParallelFor(len(scs), c.workers, func(k int) {
 		res[k], errs[k] = facts.All(scs[k], facts.Config{Reps: c.reps, Seed: c.seed + uint64(k) + 1})
 	})
 	for k, err := range errs {
@@ -111,7 +111,7 @@ func knockouts(w io.Writer, c config) error {
 	kos := knockoutList()
 	res := make([][]facts.Result, len(kos))
 	errs := make([]error, len(kos))
-	parallel(len(kos), c.workers, func(k int) {
+	studykit.ParallelFor(len(kos), c.workers, func(k int) {
 		sc := sim.DefaultScenario()
 		kos[k].set(sc)
 		res[k], errs[k] = facts.All(sc, facts.Config{Reps: c.reps, Seed: c.seed})
@@ -354,27 +354,6 @@ func clampToRanges(sc *sim.Scenario) {
 		c01(&sc.Spoilers[k].Demand)
 	}
 	c01(&sc.Mediator.Security)
-}
-
-// parallel calls f(0..n-1) on up to workers goroutines; results are stored
-// by index, so the output does not depend on scheduling.
-func parallel(n, workers int, f func(int)) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(workers, n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range next {
-				f(k)
-			}
-		}()
-	}
-	for k := range n {
-		next <- k
-	}
-	close(next)
-	wg.Wait()
 }
 
 func median(x []float64) float64 {

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/mc"
@@ -265,4 +266,26 @@ func WriteSpans(w io.Writer, labels []string, q [][3]sim.Num, n []int) {
 		}
 		fmt.Fprintf(w, "  %s: %.0f / %.0f / %.0f (n=%d)\n", l, float64(q[i][0]), float64(q[i][1]), float64(q[i][2]), n[i])
 	}
+}
+
+// ParallelFor runs f(i) for every i in [0, n) on up to workers goroutines
+// (at least one) and returns when all are done. f stores its result by
+// index, so the outcome does not depend on scheduling.
+func ParallelFor(n, workers int, f func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range max(1, min(workers, n)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
