@@ -106,27 +106,25 @@ func (p *pairedProp) check(name string) Check {
 	return Check{Name: name, Estimate: d.D, SE: d.SE, N: d.N}
 }
 
-// mean is a running mean with its standard error (Welford's update, in a
-// fixed order, so results are deterministic).
-type mean struct {
-	n       int
-	mu, ss2 float64
-}
+// mean is a running mean with its standard error, kept exactly by
+// metrics.Moments (so the order of additions does not matter).
+type mean struct{ m metrics.Moments }
 
+// add records x; the statistics fed here are finite by construction
+// (rounds, counts, shares), so Moments' refusal of NaN and ±Inf cannot
+// drop a value silently: it panics instead.
 func (m *mean) add(x float64) {
-	m.n++
-	d := x - m.mu
-	m.mu += d / float64(m.n)
-	m.ss2 += d * (x - m.mu)
+	if err := m.m.Add(x); err != nil {
+		panic("facts: " + err.Error())
+	}
 }
-
-func (m *mean) se() float64 { return math.Sqrt(m.ss2 / float64(m.n-1) / float64(m.n)) }
 
 func (m *mean) check(name string) Check {
-	if m.n < 2 {
-		return Check{Name: name, Estimate: math.NaN(), SE: math.NaN(), N: m.n}
+	n := m.m.N()
+	if n < 2 {
+		return Check{Name: name, Estimate: math.NaN(), SE: math.NaN(), N: n}
 	}
-	return Check{Name: name, Estimate: m.mu, SE: m.se(), N: m.n}
+	return Check{Name: name, Estimate: m.m.Mean(), SE: m.m.SE(), N: n}
 }
 
 // restricted is the round of the breakthrough, or the horizon without one:
@@ -296,12 +294,12 @@ func Fact5(sc *sim.Scenario, c Config) (Result, error) {
 			}
 		}
 	}
-	ch := Check{Name: fmt.Sprintf("T(%d insiders)/T(%d insiders) − 2", n, 2*n), N: t1.n + t2.n}
-	if t1.n > 1 && t2.n > 1 {
-		m1, m2 := t1.mu, t2.mu
+	ch := Check{Name: fmt.Sprintf("T(%d insiders)/T(%d insiders) − 2", n, 2*n), N: t1.m.N() + t2.m.N()}
+	if t1.m.N() > 1 && t2.m.N() > 1 {
+		m1, m2 := t1.m.Mean(), t2.m.Mean()
 		ratio := m1 / m2
 		ch.Estimate = ratio - 2
-		ch.SE = ratio * math.Hypot(t1.se()/m1, t2.se()/m2)
+		ch.SE = ratio * math.Hypot(t1.m.SE()/m1, t2.m.SE()/m2)
 	} else {
 		ch.Estimate, ch.SE = math.NaN(), math.NaN()
 	}
