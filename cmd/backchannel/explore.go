@@ -510,7 +510,7 @@ func (c *cli) exploreAnalyse(f *exploreFlags, method string, part *explorerun.Pa
 	if m.Spec.Baseline != "" {
 		fmt.Fprintf(tw, " vs %s", m.Spec.Baseline)
 	}
-	fmt.Fprintf(tw, "), seed %d\n", m.Spec.Seed)
+	fmt.Fprintf(tw, "), seed %d, repeated impasse k = %d\n", m.Spec.Seed, m.Spec.ImpasseK)
 	switch method {
 	case "sobol":
 		res, err := part.Sobol(outputs, f.resamples, f.conf)
