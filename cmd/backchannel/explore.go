@@ -37,7 +37,9 @@ Parameters: --param FIELD=LO:HI (repeatable; scenario field paths as in
 
 Outputs, per point and policy (defined in internal/explorerun):
   p_breakthrough         share of replications with a ratified breakthrough within --within rounds (260)
-  p_repeated_impasse     share with ≥ 2 impasse events by the horizon (breakdowns + leaks + failed ratifications)
+  p_repeated_impasse     share with ≥ --impasse-k impasses (default 2) by the horizon: P(repeated impasse),
+                         an impasse as in docs/MODEL.md 7.18 (a breakdown that is not a collapse, an
+                         exposed back channel given up for a fresh one, a failed ratification)
   time_to_breakthrough   restricted mean E[min(T, W)] in rounds: a replication without a breakthrough within W counts W
   baseline_*             the same for --baseline;  breakthrough_gain: paired p_breakthrough − baseline_p_breakthrough
 
@@ -61,6 +63,7 @@ type exploreFlags struct {
 	levels       int
 	baseline     string
 	within       int
+	impasseK     int
 	outputs      string
 	resamples    int
 	conf         float64
@@ -89,6 +92,7 @@ func (c *cli) exploreCmd(args []string) error {
 	fs.StringVar(&pol, "policy", "", "policy of interest `POLICY` (default: the scenario's)")
 	fs.StringVar(&f.baseline, "baseline", "front-only", "compared `POLICY` on the same random numbers, or \"none\"")
 	fs.IntVar(&f.within, "within", explorerun.DefaultWithin, "window `W` in rounds of p_breakthrough and time_to_breakthrough")
+	fs.IntVar(&f.impasseK, "impasse-k", sim.DefaultImpasseK, fmt.Sprintf("repeated impasse is the `K`-th impasse, 1..%d (docs/MODEL.md 7.18), in p_repeated_impasse", sim.MaxImpasses))
 	fs.StringVar(&f.outputs, "outputs", "", "comma-separated `OUTPUTS` to analyse (default: p_breakthrough, p_repeated_impasse, time_to_breakthrough and, with a baseline, breakthrough_gain)")
 	fs.IntVar(&f.resamples, "resamples", 500, "sobol: bootstrap resamples `B` of the base rows")
 	fs.Float64Var(&f.conf, "conf", Confidence, "confidence `LEVEL` of the intervals")
@@ -180,6 +184,9 @@ func (f *exploreFlags) check(method string) error {
 	if f.within < 1 {
 		errs = append(errs, fmt.Sprintf("--within = %d: must be ≥ 1", f.within))
 	}
+	if f.impasseK < 1 || f.impasseK > sim.MaxImpasses {
+		errs = append(errs, fmt.Sprintf("--impasse-k = %d: must be in 1..%d", f.impasseK, sim.MaxImpasses))
+	}
 	if f.resamples < 0 {
 		errs = append(errs, fmt.Sprintf("--resamples = %d: must be ≥ 0", f.resamples))
 	}
@@ -264,7 +271,7 @@ func (f *exploreFlags) model(method, pol string) (*explorerun.Model, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	sp.Seed, sp.Reps, sp.Within = f.seed, f.reps, f.within
+	sp.Seed, sp.Reps, sp.Within, sp.ImpasseK = f.seed, f.reps, f.within, f.impasseK
 	if pol != "" {
 		p, err := sim.ParsePolicy(pol)
 		if err != nil {
@@ -503,7 +510,7 @@ func (c *cli) exploreAnalyse(f *exploreFlags, method string, part *explorerun.Pa
 	if m.Spec.Baseline != "" {
 		fmt.Fprintf(tw, " vs %s", m.Spec.Baseline)
 	}
-	fmt.Fprintf(tw, "), seed %d\n", m.Spec.Seed)
+	fmt.Fprintf(tw, "), seed %d, repeated impasse k = %d\n", m.Spec.Seed, m.Spec.ImpasseK)
 	switch method {
 	case "sobol":
 		res, err := part.Sobol(outputs, f.resamples, f.conf)

@@ -109,6 +109,7 @@ func TestExploreMethodsAndErrors(t *testing.T) {
 		{"policy param", []string{"explore", "sobol", "--param", "policy.reliance=0:1"}, 2, "policy parameters cannot be explored"},
 		{"out of allowed range", []string{"explore", "sobol", "--n", "2", "--reps", "1", "--param", "ratification.vote_noise=0:3"}, 2, "vote_noise"},
 		{"reps", []string{"explore", "sobol", "--reps", "0"}, 2, "--reps = 0"},
+		{"impasse-k", []string{"explore", "sobol", "--impasse-k", "4"}, 2, "--impasse-k = 4: must be in 1..3"},
 		{"odd levels", []string{"explore", "morris", "--levels", "3", "--param", "leaks.insiders=3:12"}, 2, "levels = 3"},
 		{"bad target", append([]string{"explore", "prim", "--n", "10", "--target", "p_breakthrough~1", "--out", filepath.Join(dir, "t")}, base...), 2, "want OUTPUT>X"},
 		{"unknown output", append([]string{"explore", "prim", "--n", "10", "--target", "p_win>0.5", "--out", filepath.Join(dir, "u")}, base...), 2, `output "p_win"`},

@@ -4,13 +4,14 @@
 //
 // It runs, with internal/explorerun (the core of "backchannel explore"):
 //
-//  1. a Saltelli design on the Sobol sequence, --n base samples over the 15
-//     parameters of design.yaml around scenario.yaml (N·17 points), each
+//  1. a Saltelli design on the Sobol sequence, --n base samples over the 16
+//     parameters of design.yaml around scenario.yaml (N·18 points), each
 //     point running --reps replications of a back channel first
 //     (back-then-front) and of front-only talks on common random numbers,
 //     and estimates first-order (Saltelli 2010) and total (Jansen 1999)
 //     Sobol indices with bootstrap intervals for P(ratified breakthrough
-//     within 260 rounds), P(repeated impasse by the horizon), the restricted
+//     within 260 rounds), P(repeated impasse by the horizon) (a second
+//     impasse of the model, docs/MODEL.md §7.18), the restricted
 //     mean time to breakthrough and the paired gain of the back channel;
 //  2. a Latin hypercube of --lhs points (--prim-reps replications) and PRIM boxes
 //     for "a back channel first beats front-only by at least 0.1 in

@@ -24,13 +24,13 @@
 //
 //   - p_breakthrough: P(T ≤ W), the share of replications with a ratified
 //     breakthrough within W rounds.
-//   - p_repeated_impasse: the share of replications with two or more impasse
-//     events by the horizon, an impasse event being a breakdown of talks
-//     (Outcome.Breakdowns), a leak that exposed a back channel
-//     (Outcome.Leaks) or a failed ratification (Outcome.FailedRatifications).
-//     The leak count stands in for "an exposed and abandoned back channel":
-//     the outcome has no counter of abandonments, and a leak after which the
-//     parties carry on in the exposed channel is counted too.
+//   - p_repeated_impasse: P(repeated impasse by the horizon), the share of
+//     replications with k or more impasses (Outcome.Impasses) by the end of
+//     the replication, k = Spec.ImpasseK (sim.DefaultImpasseK, 2, by
+//     default). An impasse is the model's (docs/MODEL.md §7.18): a breakdown
+//     that is not a collapse, an exposed back channel abandoned for a fresh
+//     one, or a failed ratification, setbacks with no round of bargaining
+//     between them counting once.
 //   - time_to_breakthrough: the restricted mean E[min(T, W)] in rounds
 //     (the area under the survival curve of "no breakthrough yet" up to W).
 //     Censoring is handled by restriction: a replication without a

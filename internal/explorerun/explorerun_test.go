@@ -252,11 +252,103 @@ func TestParseTarget(t *testing.T) {
 	}
 }
 
-func TestImpasseEvents(t *testing.T) {
+// TestRepeatedImpasse checks the output's definition on hand-made
+// outcomes: the model's impasse count against k, whatever the counts of
+// breakdowns, leaks and failed ratifications (a leak after which talks go
+// on is no impasse, and a failed vote followed by a breakdown is one).
+func TestRepeatedImpasse(t *testing.T) {
 	t.Parallel()
-	o := sim.Outcome{Breakdowns: 1, Leaks: 2, FailedRatifications: 3, BackChannels: 9}
-	if got := ImpasseEvents(&o); got != 6 {
-		t.Errorf("ImpasseEvents = %d, want 1+2+3 = 6", got)
+	cases := []struct {
+		name string
+		o    sim.Outcome
+		k    int
+		want bool
+	}{
+		{"none", sim.Outcome{}, 1, false},
+		{"one, k=1", sim.Outcome{Impasses: 1}, 1, true},
+		{"one, k=2", sim.Outcome{Impasses: 1}, 2, false},
+		{"two, k=2", sim.Outcome{Impasses: 2}, 2, true},
+		{"two, k=3", sim.Outcome{Impasses: 2}, 3, false},
+		{"five, k=3 (more than MaxImpasses recorded)", sim.Outcome{Impasses: 5}, 3, true},
+		{"leaks and a vote-then-breakdown are one impasse", sim.Outcome{Impasses: 1, Breakdowns: 1, Leaks: 2, FailedRatifications: 1}, 2, false},
+		{"counters without impasses", sim.Outcome{Leaks: 3}, 1, false},
+	}
+	for _, tc := range cases {
+		if got := RepeatedImpasse(&tc.o, tc.k); got != tc.want {
+			t.Errorf("%s: RepeatedImpasse(impasses %d, k %d) = %v, want %v", tc.name, tc.o.Impasses, tc.k, got, tc.want)
+		}
+	}
+}
+
+// TestImpasseKOrders runs one design with k = 1, 2, 3: the breakthrough
+// sums are the same (k changes no draw), and at every point the k-th
+// impasse is no more frequent than the (k−1)-th. The default is
+// sim.DefaultImpasseK.
+func TestImpasseKOrders(t *testing.T) {
+	t.Parallel()
+	var parts [3]*Part
+	for k := 1; k <= 3; k++ {
+		m := tinyModel(t, "back-then-front", "front-only")
+		if k == 1 && m.Spec.ImpasseK != sim.DefaultImpasseK {
+			t.Fatalf("NewSpec: impasse_k %d, want sim.DefaultImpasseK = %d", m.Spec.ImpasseK, sim.DefaultImpasseK)
+		}
+		m.Spec.ImpasseK = k
+		parts[k-1] = runAll(t, m, 0)
+	}
+	some := int64(0)
+	for j := range parts[0].Points {
+		for a := range parts[0].Points[j].Arms {
+			var n [3]int64
+			for k := range 3 {
+				s := parts[k].Points[j].Arms[a]
+				n[k] = s[1]
+				if s[0] != parts[0].Points[j].Arms[a][0] || s[2] != parts[0].Points[j].Arms[a][2] {
+					t.Fatalf("point %d arm %d: impasse_k %d changed the breakthrough sums: %v vs %v", j, a, k+1, s, parts[0].Points[j].Arms[a])
+				}
+			}
+			if n[1] > n[0] || n[2] > n[1] {
+				t.Errorf("point %d arm %d: repeated impasses for k = 1, 2, 3: %v, want non-increasing", j, a, n)
+			}
+			some += n[0]
+		}
+	}
+	if some == 0 {
+		t.Error("no impasse at any point with k = 1: the test design exercises nothing")
+	}
+}
+
+// TestOldImpasseDefinitionRefused checks that a part written before the
+// model's definition of impasse (its spec has no impasse_k, and its design
+// hash is that of such a spec) is refused with ErrIncompatible, and that
+// parts computed with different k do not merge.
+func TestOldImpasseDefinitionRefused(t *testing.T) {
+	t.Parallel()
+	m := tinyModel(t, "back-then-front", "front-only")
+	p := runAll(t, m, 0)
+	var buf bytes.Buffer
+	if err := p.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	old := resave(t, buf.Bytes(), func(b map[string]any) {
+		spec := b["spec"].(map[string]any)
+		delete(spec, "impasse_k")
+		raw, _ := json.Marshal(spec)
+		sum := sha256.Sum256(raw)
+		b["design_hash"] = hex.EncodeToString(sum[:])
+	})
+	_, err := LoadPart(bytes.NewReader(old))
+	if !errors.Is(err, ErrIncompatible) || !strings.Contains(err.Error(), "impasse_k") || !strings.Contains(err.Error(), "§7.18") {
+		t.Errorf("old part: err %v, want ErrIncompatible naming impasse_k and docs/MODEL.md §7.18", err)
+	}
+	bad := resave(t, buf.Bytes(), func(b map[string]any) { b["spec"].(map[string]any)["impasse_k"] = 4 })
+	if _, err := LoadPart(bytes.NewReader(bad)); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "impasse_k = 4") {
+		t.Errorf("impasse_k 4: err %v, want ErrCorrupt naming impasse_k = 4", err)
+	}
+	k3 := tinyModel(t, "back-then-front", "front-only")
+	k3.Spec.ImpasseK = 3
+	if _, err := MergeParts(&Part{Model: m, Lo: 0, Hi: 4, Points: p.Points[:4], ModelVersion: sim.ModelVersion},
+		&Part{Model: k3, Lo: 4, Hi: m.Len(), Points: p.Points[4:], ModelVersion: sim.ModelVersion}); !errors.Is(err, ErrIncompatible) {
+		t.Errorf("impasse_k 2 and 3: err %v, want ErrIncompatible", err)
 	}
 }
 

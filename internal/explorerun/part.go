@@ -107,14 +107,18 @@ func IsPartFile(path string) bool {
 
 // LoadPart reads a part file. It verifies the checksum, decodes strictly,
 // rebuilds the design from the spec and checks the hash, the range, the
-// shard and every point's counts. Any problem is an error wrapping
-// ErrCorrupt.
+// shard and every point's counts. A part computed under the former
+// definition of impasse (a spec without impasse_k) is an error wrapping
+// ErrIncompatible; any other problem is an error wrapping ErrCorrupt.
 func LoadPart(r io.Reader) (*Part, error) {
 	var b body
 	if err := results.ReadEnvelope(r, Schema, &b); err != nil {
 		return nil, fmt.Errorf("explore: %w: %v", ErrCorrupt, err)
 	}
 	p, err := check(&b)
+	if errors.Is(err, ErrIncompatible) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("explore: %w: %v", ErrCorrupt, err)
 	}

@@ -26,11 +26,11 @@ type Point struct {
 	Diff  [2]int64   `json:"d"`
 }
 
-// ImpasseEvents returns the number of impasse events of an outcome:
-// breakdowns, leaks that exposed a back channel and failed ratifications
-// (see the package documentation).
-func ImpasseEvents(o *sim.Outcome) int {
-	return o.Breakdowns + o.Leaks + o.FailedRatifications
+// RepeatedImpasse reports whether an outcome has reached the k-th impasse
+// of the model (docs/MODEL.md §7.18, sim.Outcome.Impasses): k or more
+// impasses by the end of the replication. k is Spec.ImpasseK.
+func RepeatedImpasse(o *sim.Outcome, k int) bool {
+	return o.Impasses >= k
 }
 
 // Run evaluates the design points [lo, hi) with the given number of
@@ -125,7 +125,7 @@ func (m *Model) point(j int, pcg *rand.PCG, rng *rand.Rand) (Point, error) {
 			}
 			s := &p.Arms[a]
 			s[0] += bt[a]
-			if ImpasseEvents(&o) >= 2 {
+			if RepeatedImpasse(&o, m.Spec.ImpasseK) {
 				s[1]++
 			}
 			s[2] += t

@@ -86,10 +86,20 @@ type Spec struct {
 	Baseline string `json:"baseline"`
 	// Within is the window W of the breakthrough outputs, in rounds.
 	Within int `json:"within"`
+	// ImpasseK is the order k of repeated impasse in p_repeated_impasse:
+	// the k-th impasse of the model's definition (docs/MODEL.md §7.18),
+	// sim.DefaultImpasseK (2) by default, in 1..sim.MaxImpasses. It also
+	// versions the definition: parts written before the model defined
+	// impasse (which counted breakdowns + leaks + failed ratifications)
+	// have no impasse_k and are refused (ErrIncompatible).
+	ImpasseK int `json:"impasse_k"`
 	// Scenario is the base scenario as JSON (json.Marshal of a
 	// *sim.Scenario).
 	Scenario json.RawMessage `json:"scenario"`
 }
+
+// noImpasseK explains a spec without impasse_k.
+const noImpasseK = "the spec has no order of repeated impasse, so its p_repeated_impasse counted breakdowns + leaks + failed ratifications, not the model's impasses (docs/MODEL.md §7.18); run the design again"
 
 // DesignRand returns the generator of a random design (Morris, LHS):
 // replication 0 of the stream StreamSeed(seed, 2⁶⁴−1), which no
@@ -111,7 +121,7 @@ func NewSpec(sc *sim.Scenario, ranges []Range) (Spec, error) {
 	if err != nil {
 		return Spec{}, err
 	}
-	sp := Spec{Scenario: raw, Policy: sc.Policy, Baseline: "front-only", Within: DefaultWithin, Seed: 1}
+	sp := Spec{Scenario: raw, Policy: sc.Policy, Baseline: "front-only", Within: DefaultWithin, ImpasseK: sim.DefaultImpasseK, Seed: 1}
 	for _, r := range ranges {
 		p, err := paramFor(r.Name, r.Lo, r.Hi)
 		if err != nil {
@@ -182,6 +192,10 @@ func NewModel(sp Spec) (*Model, error) {
 		return nil, fmt.Errorf("explore: reps = %d: must be ≥ 1", sp.Reps)
 	case sp.Within < 1:
 		return nil, fmt.Errorf("explore: within = %d rounds: must be ≥ 1", sp.Within)
+	case sp.ImpasseK == 0:
+		return nil, fmt.Errorf("explore: %w: impasse_k = 0: %s", ErrIncompatible, noImpasseK)
+	case sp.ImpasseK < 1 || sp.ImpasseK > sim.MaxImpasses:
+		return nil, fmt.Errorf("explore: impasse_k = %d: must be in 1..%d", sp.ImpasseK, sim.MaxImpasses)
 	case len(sp.Params) == 0:
 		return nil, fmt.Errorf("explore: no parameters")
 	}
