@@ -4,26 +4,49 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 )
 
-// fuzzSeeds returns small valid partial files: a run part (two arms with
-// trajectories, horizon 6) and a sweep part (two points).
-func fuzzSeeds(f testing.TB) [][]byte {
+// fuzzSeeds returns small valid files of today's schemas, so that the
+// fuzzer starts past the schema check and reaches every decoding path:
+//   - a whole run (PartialSchema, two arms with trajectories, horizon 6, 6
+//     replications: bands, paired tables, repeated-impasse summaries);
+//   - a shard of a run left by a checkpoint (one arm without trajectories,
+//     horizon 4, shard 1 of 2 of [0,16), replications [8,12) of [8,16)
+//     done: Partial, a gap in Covered, no paired tables);
+//   - a sweep (SweepPartialSchema, two points of 3 replications);
+//   - the same sweep with its points' results in partial schema v1, which
+//     a sweep still reads (a point holds no repeated-impasse summary).
+//
+// refused holds files that must be refused with a clear error: the run
+// relabelled as partial schema v1.
+func fuzzSeeds(f testing.TB) (seeds, refused [][]byte) {
 	f.Helper()
 	s := partStudy(6)
 	res, err := sim.RunStudy(context.Background(), s, mc.RunConfig{Seed: 3, Replications: 6, BlockSize: 2})
 	if err != nil {
 		f.Fatal(err)
 	}
-	var run bytes.Buffer
-	if err := SaveStudyResult(&run, &StudyPart{Study: s, Result: res, Run: mc.RepRange{Lo: 0, Hi: 6}}); err != nil {
+	run := saveStudySeed(f, &StudyPart{Study: s, Result: res, Run: mc.RepRange{Lo: 0, Hi: 6}})
+
+	// A checkpoint of shard 1 of 2 interrupted after 4 of its 8
+	// replications, as RunStudyCheckpointed saves it on cancellation.
+	sc := sim.DefaultScenario()
+	sc.Horizon = 4
+	one := &sim.Study{Arms: []sim.Arm{{Label: "reliance", Scenario: sc, Policy: sim.Reliance{P: 0.5}}}}
+	ck, err := sim.RunStudy(context.Background(), one, mc.RunConfig{Seed: 5, Start: 8, Replications: 4, BlockSize: 2})
+	if err != nil {
 		f.Fatal(err)
 	}
-	sc := sim.DefaultScenario()
+	ck.Replications, ck.Partial = 8, true
+	ckpt := saveStudySeed(f, &StudyPart{Study: one, Result: ck, Run: mc.RepRange{Lo: 0, Hi: 16}, Shard: 1, Shards: 2})
+
+	sc = sim.DefaultScenario()
 	sc.Horizon = 6
 	spec := SweepSpec{Params: []SweepParamSpec{{"talks.open_rate", 0.1, 0.2}}, Levels: []int{2}}
 	d, err := spec.Design(4)
@@ -40,7 +63,73 @@ func fuzzSeeds(f testing.TB) [][]byte {
 	if err := SaveSweepResult(&sweep, part); err != nil {
 		f.Fatal(err)
 	}
-	return [][]byte{run.Bytes(), sweep.Bytes()}
+
+	// The sweep with its points re-signed as partial schema v1.
+	var sb sweepBody
+	if err := json.Unmarshal(envelopeBody(f, sweep.Bytes()), &sb); err != nil {
+		f.Fatal(err)
+	}
+	for i := range sb.Points {
+		var inner bytes.Buffer
+		if err := writeEnvelope(&inner, partialSchemaV1, envelopeBody(f, sb.Points[i].Result)); err != nil {
+			f.Fatal(err)
+		}
+		sb.Points[i].Result = inner.Bytes()
+	}
+	raw, err := json.Marshal(sb)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var sweepV1 bytes.Buffer
+	if err := writeEnvelope(&sweepV1, SweepPartialSchema, raw); err != nil {
+		f.Fatal(err)
+	}
+
+	var runV1 bytes.Buffer
+	if err := writeEnvelope(&runV1, partialSchemaV1, envelopeBody(f, run)); err != nil {
+		f.Fatal(err)
+	}
+	return [][]byte{run, ckpt, sweep.Bytes(), sweepV1.Bytes()}, [][]byte{runV1.Bytes()}
+}
+
+// saveStudySeed returns p saved as a partial-result file.
+func saveStudySeed(f testing.TB, p *StudyPart) []byte {
+	f.Helper()
+	var buf bytes.Buffer
+	if err := SaveStudyResult(&buf, p); err != nil {
+		f.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// envelopeBody returns the body of the file data.
+func envelopeBody(f testing.TB, data []byte) []byte {
+	f.Helper()
+	var env envelope
+	if err := json.Unmarshal(data, &env); err != nil {
+		f.Fatal(err)
+	}
+	return env.Body
+}
+
+// TestFuzzSeeds checks that the seeds of FuzzLoadPartial are what they
+// claim to be: the valid ones load (as a run or as a sweep), so that the
+// fuzzer starts from today's schemas, and the refused ones are refused.
+func TestFuzzSeeds(t *testing.T) {
+	t.Parallel()
+	seeds, refused := fuzzSeeds(t)
+	for i, s := range seeds {
+		_, errRun := LoadStudyResult(bytes.NewReader(s))
+		_, errSweep := LoadSweepResult(bytes.NewReader(s))
+		if (errRun == nil) == (errSweep == nil) {
+			t.Errorf("seed %d: loads as a run: %v, as a sweep: %v; want exactly one", i, errRun, errSweep)
+		}
+	}
+	for i, s := range refused {
+		if _, err := LoadStudyResult(bytes.NewReader(s)); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), partialSchemaV1) {
+			t.Errorf("refused seed %d: got %v, want ErrCorrupt naming %s", i, err, partialSchemaV1)
+		}
+	}
 }
 
 // FuzzLoadPartial checks the loaders "backchannel merge" uses: any input
@@ -53,15 +142,14 @@ func fuzzSeeds(f testing.TB) [][]byte {
 // loaders' own checks must hold). The seed corpus in
 // testdata/fuzz/FuzzLoadPartial runs with the normal tests.
 func FuzzLoadPartial(f *testing.F) {
-	for _, s := range fuzzSeeds(f) {
+	seeds, refused := fuzzSeeds(f)
+	for _, s := range seeds {
 		f.Add(s)
-		var env envelope
-		if err := json.Unmarshal(s, &env); err != nil {
-			f.Fatal(err)
-		}
-		f.Add([]byte(env.Body))
+		f.Add(envelopeBody(f, s))
 	}
-	f.Add([]byte(`{"schema":"backchannel.partial/v1","sha256":"","body":{}}`))
+	for _, s := range refused {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkPartialInput(t, data)
 		for _, schema := range []string{PartialSchema, SweepPartialSchema} {

@@ -346,7 +346,7 @@ func decodePart(data []byte) (*StudyPart, error) {
 	if partialFileIs(data, partialSchemaV1) {
 		return nil, errPartialV1
 	}
-	p, err := decodePartSchema(data, PartialSchema)
+	p, err := decodePartSchema(data, PartialSchema, "")
 	if err == nil && p.Result.Summary.Arms[0].Impasse == nil {
 		return nil, errors.New("summary without the repeated-impasse accumulators (only a sweep point's result has none)")
 	}
@@ -356,12 +356,15 @@ func decodePart(data []byte) (*StudyPart, error) {
 // decodeSweepPoint decodes a sweep point's result, which holds no
 // repeated-impasse accumulators, so that versions 1 and 2 of the partial
 // schema are the same.
-func decodeSweepPoint(data []byte) (*StudyPart, error) {
+//
+// wantHash is the study hash of the design's point: a result of another
+// study is refused before its summary is allocated.
+func decodeSweepPoint(data []byte, wantHash string) (*StudyPart, error) {
 	schema := PartialSchema
 	if partialFileIs(data, partialSchemaV1) {
 		schema = partialSchemaV1
 	}
-	p, err := decodePartSchema(data, schema)
+	p, err := decodePartSchema(data, schema, wantHash)
 	if err == nil && p.Result.Summary.Arms[0].Impasse != nil {
 		return nil, errors.New("a sweep point's result holds repeated-impasse accumulators")
 	}
@@ -376,11 +379,27 @@ func partialFileIs(data []byte, schema string) bool {
 	return json.Unmarshal(data, &env) == nil && env.Schema == schema
 }
 
-func decodePartSchema(data []byte, schema string) (*StudyPart, error) {
-	var b partialBody
-	if err := decodeEnvelope(data, schema, &b); err != nil {
+// partialBodyIn is partialBody as decoded: the arm summaries are kept as
+// raw JSON until their number and horizons have been checked against the
+// study, so that a few edited bytes ("horizon": 100000 in a band, or a
+// thousand copies of one arm's summary) cannot make the loader allocate
+// far more than the study needs.
+type partialBodyIn struct {
+	partialBody
+	Summary []json.RawMessage `json:"summary"`
+}
+
+// decodePartSchema decodes a partial-result file of the given schema. If
+// wantHash is not empty, the study must have that hash (a sweep point's);
+// otherwise the file must be large enough to hold every arm's state
+// occupancy, (horizon+1)·sim.NumStates numbers, before the study's
+// summary is allocated.
+func decodePartSchema(data []byte, schema, wantHash string) (*StudyPart, error) {
+	var in partialBodyIn
+	if err := decodeEnvelope(data, schema, &in); err != nil {
 		return nil, err
 	}
+	b := &in.partialBody
 	s := &sim.Study{Trajectories: b.Study.Trajectories}
 	if len(b.Study.Arms) == 0 {
 		return nil, errors.New("study has no arms")
@@ -402,6 +421,32 @@ func decodePartSchema(data []byte, schema string) (*StudyPart, error) {
 	}
 	if hash != b.StudyHash {
 		return nil, fmt.Errorf("study hash %s does not match its study (%s)", b.StudyHash, hash)
+	}
+	if wantHash != "" && hash != wantHash {
+		return nil, errors.New("its study is not the design's point")
+	}
+	if wantHash == "" {
+		// Each of the (horizon+1)·NumStates occupancy counts takes at
+		// least one byte.
+		var rounds int64
+		for _, a := range s.Arms {
+			rounds += int64(a.Scenario.Horizon) + 1
+		}
+		if need := rounds * sim.NumStates; need > int64(len(data)) {
+			return nil, fmt.Errorf("a study of %d arms and %d rounds in all needs at least %d bytes of state occupancy, the file has %d", len(s.Arms), rounds, need, len(data))
+		}
+	}
+	if len(in.Summary) != len(s.Arms) {
+		return nil, fmt.Errorf("summary of %d arms for a study of %d", len(in.Summary), len(s.Arms))
+	}
+	summary := make([]armSummaryWire, len(in.Summary))
+	for a, raw := range in.Summary {
+		if h := s.Arms[a].Scenario.Horizon; claimsHorizonBeyond(raw, h) {
+			return nil, fmt.Errorf("summary of arm %d: an accumulator of a horizon beyond the arm's %d", a, h)
+		}
+		if err := strictJSON(raw, &summary[a]); err != nil {
+			return nil, fmt.Errorf("summary of arm %d: %w", a, err)
+		}
 	}
 	if b.BlockSize < 1 {
 		return nil, fmt.Errorf("block size %d", b.BlockSize)
@@ -439,7 +484,7 @@ func decodePartSchema(data []byte, schema string) (*StudyPart, error) {
 		}
 		res.Failures = append(res.Failures, mc.Failure{Rep: f.Rep, Seed1: f.Seed1, Seed2: f.Seed2, Err: errors.New(f.Error)})
 	}
-	if err := fillSummary(s, res.Summary, b.Summary); err != nil {
+	if err := fillSummary(s, res.Summary, summary); err != nil {
 		return nil, err
 	}
 	succeeded := int64(res.Done - len(res.Failures))
@@ -453,6 +498,37 @@ func decodePartSchema(data []byte, schema string) (*StudyPart, error) {
 		p.Shard, p.Shards = b.Shard.Index, b.Shard.Count
 	}
 	return p, nil
+}
+
+// claimsHorizonBeyond reports whether the JSON raw holds, at any depth, a
+// "horizon" member (in any case, as encoding/json matches field names)
+// greater than h. The accumulators' decoders allocate by
+// their own horizon, so this is checked before they run; raw that is not
+// JSON is left to the decoder to refuse.
+func claimsHorizonBeyond(raw []byte, h int) bool {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return false
+	}
+	var beyond func(v any) bool
+	beyond = func(v any) bool {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if n, ok := x.(float64); (ok && strings.EqualFold(k, "horizon") && n > float64(h)) || beyond(x) {
+					return true
+				}
+			}
+		case []any:
+			for _, x := range v {
+				if beyond(x) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return beyond(v)
 }
 
 func covered(cs []mc.RepRange, rep uint64) bool {

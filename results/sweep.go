@@ -332,15 +332,15 @@ func decodeSweep(data []byte) (*SweepPart, error) {
 		if err != nil {
 			return nil, err
 		}
-		inner, err := decodeSweepPoint(pw.Result)
-		if err != nil {
-			return nil, fmt.Errorf("point %d: %w", j, err)
-		}
-		res := inner.Result
 		want, err := StudyHash(&sim.Study{Arms: []sim.Arm{params}})
 		if err != nil {
 			return nil, err
 		}
+		inner, err := decodeSweepPoint(pw.Result, want)
+		if err != nil {
+			return nil, fmt.Errorf("point %d: %w", j, err)
+		}
+		res := inner.Result
 		got, err := StudyHash(inner.Study)
 		switch {
 		case err != nil:

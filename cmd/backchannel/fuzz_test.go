@@ -12,10 +12,23 @@ import (
 // both YAML renderings (plain and commented) unchanged. The seed corpus in
 // testdata/fuzz/FuzzParseScenario runs as part of the normal tests. A hang
 // is caught by the test timeout (and, when fuzzing, by the fuzzer's own
-// hang detection), not by timing each call.
+// hang detection), not by timing each call. The added seeds are the
+// default scenario in both renderings, every field of the current model.
 func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte(""))
 	f.Add([]byte("horizon: 52\n"))
+	// Every field of model 2.0.0, plain and commented, so that mutations
+	// start from today's field names rather than only from unknown ones.
+	full, err := sim.DefaultScenario().MarshalYAMLText()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(full)
+	commented, err := commentedYAML(sim.DefaultScenario())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(commented)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sc, err := sim.ParseScenario(data)
 		if err != nil {
