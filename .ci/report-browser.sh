@@ -67,12 +67,21 @@ talks:
   open_rate: 0.05
 YAML
 
-# name, want tables, want figures, then the command's arguments.
+# name, at least this many tables and figures, then the command's
+# arguments. The exact counts to find in the browser are those the report's
+# own source holds (<table> and <figure> elements), so adding a figure to a
+# report does not need this script to change; the minimums catch a report
+# that lost its tables or figures.
 check() {
-  local name=$1 tables=$2 figs=$3
+  local name=$1 mintables=$2 minfigs=$3
   shift 3
   local out="$work/$name"
   "$bin" "$@" --no-figures --out "$out" >/dev/null
+  local tables figs
+  tables=$(grep -o '<table' "$out/report.html" | wc -l || true)
+  figs=$(grep -o '<figure' "$out/report.html" | wc -l || true)
+  [ "$tables" -ge "$mintables" ] || { echo "!! $name: the report holds $tables tables, want at least $mintables"; return 1; }
+  [ "$figs" -ge "$minfigs" ] || { echo "!! $name: the report holds $figs figures, want at least $minfigs"; return 1; }
   if [ -n "${REPORT_BROWSER_FAULT:-}" ]; then # self-test: the checks must fail
     sed -i "s|</h1>|</h1>$REPORT_BROWSER_FAULT|" "$out/report.html"
   fi
