@@ -101,6 +101,9 @@ func TestRatifyThresholdMonotone(t *testing.T) {
 // constituents hawkish (the deal is unfair to them).
 func TestBackOnlyRatifiesWhenFairAndTrusted(t *testing.T) {
 	t.Parallel()
+	if raceEnabled {
+		t.Skip("statistical; runs without -race (go test ./sim)")
+	}
 	good, bad := sim.DefaultScenario(), sim.DefaultScenario()
 	for i := range good.Parties {
 		good.Parties[i].Negotiator.InitialApproval = 0.75

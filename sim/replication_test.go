@@ -67,7 +67,7 @@ func TestOutcomeInvariants(t *testing.T) {
 	sc := DefaultScenario()
 	for _, pol := range BuiltinPolicies() {
 		r := newRep(t, sc, pol)
-		for i := range uint64(200) {
+		for i := range uint64(raceScale(200)) {
 			o := r.Run(seeded(i), nil)
 			if sum := o.RoundsClosed + o.RoundsBack + o.RoundsFront + o.RoundsParallel; sum != o.Round {
 				t.Fatalf("%s: rounds by channel sum to %d, outcome round %d", pol.Name(), sum, o.Round)
@@ -141,6 +141,9 @@ func TestFailedRatificationHurtsTrust(t *testing.T) {
 // p = h0·n², so doubling n divides the mean by 4.
 func TestFactLeakTimeInverseSquare(t *testing.T) {
 	t.Parallel()
+	if raceEnabled {
+		t.Skip("statistical; runs without -race (go test ./sim)")
+	}
 	mean := func(n int, age float64) (m, se float64) {
 		sc := DefaultScenario()
 		sc.Horizon = 5000
@@ -239,7 +242,7 @@ func TestVoteSnapshotConsistent(t *testing.T) {
 	votes := 0
 	for _, pol := range []Policy{BackOnly{}, BackThenFront{Threshold: 0.5}, FrontOnly{}} {
 		r := newRep(t, sc, pol)
-		for i := range uint64(150) {
+		for i := range uint64(raceScale(150)) {
 			var last Vote
 			o := r.Run(seeded(i), ObserverFunc(func(s *Snapshot) {
 				if !s.Vote.Held {
@@ -263,7 +266,15 @@ func TestVoteSnapshotConsistent(t *testing.T) {
 			}
 		}
 	}
-	if votes < 100 {
+	if votes < raceScale(100) {
 		t.Errorf("only %d votes seen", votes)
 	}
+}
+
+// raceScale returns n, or a quarter of it (at least 1) under -race.
+func raceScale(n int) int {
+	if raceEnabled {
+		return max(1, n/4)
+	}
+	return n
 }

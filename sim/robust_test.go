@@ -50,7 +50,7 @@ func TestRandomValidScenariosSimulate(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(2026, 11))
 	valid := 0
-	for attempt := 0; attempt < 20000 && valid < 500; attempt++ {
+	for attempt := 0; attempt < 20000 && valid < raceScale(500); attempt++ {
 		sc := DefaultScenario()
 		perturb(reflect.ValueOf(sc).Elem(), rng)
 		// Keep the run short: these fields only scale the cost.
@@ -90,7 +90,7 @@ func TestRandomValidScenariosSimulate(t *testing.T) {
 			}
 		}
 	}
-	if valid < 200 {
+	if valid < raceScale(200) {
 		t.Errorf("only %d valid random scenarios: the generator explores too little", valid)
 	}
 	t.Logf("%d valid random scenarios simulated under %d policies", valid, len(BuiltinPolicies()))
