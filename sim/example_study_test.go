@@ -53,7 +53,7 @@ func ExampleRunStudy() {
 func ExampleImpasseReport() {
 	sc := sim.DefaultScenario()
 	study := sim.PolicyStudy(sc, []sim.Policy{sim.FrontOnly{}, sim.BackOnly{}})
-	res, err := sim.RunStudy(context.Background(), study, mc.RunConfig{Seed: 1, Replications: 400})
+	res, err := sim.RunStudy(context.Background(), study, mc.RunConfig{Seed: 1, Replications: 200})
 	if err != nil {
 		panic(err)
 	}
@@ -70,8 +70,8 @@ func ExampleImpasseReport() {
 			two.Round, float64(two.Shares["back_channel"].P), float64(two.Shares["no_talks"].P))
 	}
 	// Output:
-	// front-only breakthrough 0.93; 2nd impasse by 520 0.03 [0.02, 0.05]; at round 104: 0.00 in a back channel, 1.00 without talks
-	// back-only  breakthrough 0.53; 2nd impasse by 520 0.46 [0.41, 0.51]; at round 104: 0.07 in a back channel, 0.40 without talks
+	// front-only breakthrough 0.93; 2nd impasse by 520 0.04 [0.02, 0.07]; at round 104: 0.00 in a back channel, 1.00 without talks
+	// back-only  breakthrough 0.51; 2nd impasse by 520 0.48 [0.41, 0.55]; at round 104: 0.06 in a back channel, 0.42 without talks
 }
 
 // Validate names every invalid field; callers find them with errors.As.
