@@ -3,9 +3,6 @@ package results
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -74,18 +71,8 @@ func TestLoadRejectsInconsistentCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	good := buf.Bytes()
-	resign := func(edit func(string) string) []byte {
-		var env envelope
-		if err := json.Unmarshal(good, &env); err != nil {
-			t.Fatal(err)
-		}
-		body := edit(string(env.Body))
-		if body == string(env.Body) {
-			t.Fatal("edit changed nothing")
-		}
-		sum := sha256.Sum256([]byte(body))
-		return []byte(fmt.Sprintf(`{"schema":%q,"sha256":%q,"body":%s}`, PartialSchema, hex.EncodeToString(sum[:]), body))
-	}
+	resign := func(edit func(string) string) []byte { return resealed(t, good, PartialSchema, edit) }
+
 	add := func(key string, d int) func(string) string {
 		re := regexp.MustCompile(`"` + key + `":(\d+)`)
 		return func(b string) string {

@@ -3,8 +3,6 @@ package results
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -229,15 +227,8 @@ func TestLoadRejectsCorruptFiles(t *testing.T) {
 	good := buf.Bytes()
 	// resign replaces the body and recomputes its checksum, to test the
 	// checks behind the checksum.
-	resign := func(edit func(string) string) []byte {
-		var env envelope
-		if err := json.Unmarshal(good, &env); err != nil {
-			t.Fatal(err)
-		}
-		body := edit(string(env.Body))
-		sum := sha256.Sum256([]byte(body))
-		return []byte(fmt.Sprintf(`{"schema":%q,"sha256":%q,"body":%s}`, PartialSchema, hex.EncodeToString(sum[:]), body))
-	}
+	resign := func(edit func(string) string) []byte { return resealed(t, good, PartialSchema, edit) }
+
 	cases := map[string][]byte{
 		"empty":          nil,
 		"flipped byte":   bytes.Replace(good, []byte(`"done":20`), []byte(`"done":21`), 1),
