@@ -67,7 +67,7 @@ func ExampleImpasseReport() {
 		two := ir.Occupancy[1] // round 104
 		fmt.Printf("%-10s breakthrough %.2f; 2nd impasse by %d %.2f [%.2f, %.2f]; at round %d: %.2f in a back channel, %.2f without talks\n",
 			a.Label, float64(a.Outcomes.Breakthrough.P), a.Horizon, float64(k.ByHorizon.P), float64(k.ByHorizon.CI[0]), float64(k.ByHorizon.CI[1]),
-			two.Round, float64(two.Shares["back_channel"].P), float64(two.Shares["no_talks"].P))
+			two.Round, float64(two.Shares.Back.P), float64(two.Shares.NoTalks.P))
 	}
 	// Output:
 	// front-only breakthrough 0.93; 2nd impasse by 520 0.04 [0.02, 0.07]; at round 104: 0.00 in a back channel, 1.00 without talks

@@ -101,16 +101,16 @@ type Difference struct {
 
 // ArmReport summarises one arm.
 type ArmReport struct {
-	Label              string                      `json:"label"`
-	Policy             string                      `json:"policy"`
-	Scenario           string                      `json:"scenario"`
-	Horizon            int                         `json:"horizon"`
-	Outcomes           OutcomeEstimates            `json:"outcomes"`
-	TimeToBreakthrough TimeEstimate                `json:"time_to_breakthrough"`
-	Incidence          map[string][]IncidencePoint `json:"incidence"`
-	Counts             Counts[MeanEstimate]        `json:"counts"`
-	Values             Values[MeanEstimate]        `json:"values"`
-	Ratification       RatificationEstimates       `json:"ratification"`
+	Label              string                `json:"label"`
+	Policy             string                `json:"policy"`
+	Scenario           string                `json:"scenario"`
+	Horizon            int                   `json:"horizon"`
+	Outcomes           OutcomeEstimates      `json:"outcomes"`
+	TimeToBreakthrough TimeEstimate          `json:"time_to_breakthrough"`
+	Incidence          OutcomeIncidence      `json:"incidence"`
+	Counts             Counts[MeanEstimate]  `json:"counts"`
+	Values             Values[MeanEstimate]  `json:"values"`
+	Ratification       RatificationEstimates `json:"ratification"`
 	// VsReference compares this arm with the first arm on common random
 	// numbers (nil, absent from the JSON, for the first arm).
 	VsReference *Comparison `json:"vs_reference,omitempty"`
@@ -173,11 +173,58 @@ type CountPoint struct {
 	CI    [2]Num `json:"ci"`
 }
 
-// OccupancyPoint is the share of replications in each state at a round,
-// keyed by State name.
+// OccupancyPoint is the share of replications in each State at a round.
 type OccupancyPoint struct {
-	Round  int                 `json:"round"`
-	Shares map[string]Estimate `json:"shares"`
+	Round  int         `json:"round"`
+	Shares StateShares `json:"shares"`
+}
+
+// StateShares holds one Estimate per State: the share of replications in
+// that state, with its Goodman simultaneous interval over the NumStates
+// states. Field X is the share in StateX; its JSON key is the State's
+// String. Fields are in JSON (alphabetical) order, the order the keys had
+// when Shares was a map. At indexes the fields by State.
+type StateShares struct {
+	Back         Estimate `json:"back_channel"`  // StateBack
+	Both         Estimate `json:"both"`          // StateBoth
+	Breakthrough Estimate `json:"breakthrough"`  // StateBreakthrough
+	Collapse     Estimate `json:"collapse"`      // StateCollapse
+	Front        Estimate `json:"front_channel"` // StateFront
+	NoTalks      Estimate `json:"no_talks"`      // StateNoTalks
+	Ratifying    Estimate `json:"ratifying"`     // StateRatifying
+}
+
+// At returns a pointer to the share of state st in s. It panics if st is
+// not one of the NumStates States.
+func (s *StateShares) At(st State) *Estimate {
+	switch st {
+	case StateNoTalks:
+		return &s.NoTalks
+	case StateBack:
+		return &s.Back
+	case StateFront:
+		return &s.Front
+	case StateBoth:
+		return &s.Both
+	case StateRatifying:
+		return &s.Ratifying
+	case StateBreakthrough:
+		return &s.Breakthrough
+	case StateCollapse:
+		return &s.Collapse
+	}
+	panic(fmt.Sprintf("sim: StateShares.At(%v): not one of the %d States", st, NumStates))
+}
+
+// OutcomeIncidence is the cumulative incidence (Aalen-Johansen) of each
+// terminal Kind that is an event, at the report rounds: Breakthrough with
+// collapse competing and Collapse with breakthrough competing, impasse
+// censored at the horizon (an impasse is censoring, so it has no curve).
+// Both are nil, and absent from the JSON, when no replication completed.
+// Field X is Kind X; its JSON key is the Kind's String.
+type OutcomeIncidence struct {
+	Breakthrough []IncidencePoint `json:"breakthrough,omitempty"`
+	Collapse     []IncidencePoint `json:"collapse,omitempty"`
 }
 
 // OutcomeEstimates are the shares of replications ending in each Kind.
@@ -313,7 +360,7 @@ func reportMatches(s *Study, res *StudyResult) error {
 // armReport returns the estimates of one arm's summary (all but the
 // labels and the comparison with the reference arm).
 func armReport(as *ArmSummary, sc *Scenario, conf float64) (ArmReport, error) {
-	ar := ArmReport{Scenario: sc.Name, Horizon: sc.Horizon, Incidence: map[string][]IncidencePoint{},
+	ar := ArmReport{Scenario: sc.Name, Horizon: sc.Horizon,
 		TimeToBreakthrough: TimeEstimate{Median: nan, CI: [2]Num{nan, nan}, Definition: medianDefinition}}
 	n := int(as.Kinds[0] + as.Kinds[1] + as.Kinds[2])
 	var errs []error
@@ -337,9 +384,9 @@ func armReport(as *ArmSummary, sc *Scenario, conf float64) (ArmReport, error) {
 			return ar, err
 		}
 		ar.TimeToBreakthrough = crossing(cr.Cause(int(Breakthrough)), 0.5, medianDefinition)
-		for _, k := range []Kind{Breakthrough, Collapse} {
-			ar.Incidence[k.String()] = incidenceAt(cr.Cause(int(k)), milestones(sc.Horizon))
-		}
+		rounds := milestones(sc.Horizon)
+		ar.Incidence.Breakthrough = incidenceAt(cr.Cause(int(Breakthrough)), rounds)
+		ar.Incidence.Collapse = incidenceAt(cr.Cause(int(Collapse)), rounds)
 	}
 	hs, cs := as.Counts.All(), ar.Counts.All()
 	for i, h := range hs {
@@ -399,9 +446,9 @@ func impasseReport(as *ArmSummary, k int, conf float64) (*ImpasseReport, error) 
 		return nil, err
 	}
 	for _, r := range rounds {
-		p := OccupancyPoint{Round: r, Shares: map[string]Estimate{}}
+		p := OccupancyPoint{Round: r}
 		for st := range NumStates {
-			p.Shares[State(st).String()] = Estimate{Count: sh.Count[st][r], N: sh.N, P: Num(sh.Share[st][r]),
+			*p.Shares.At(State(st)) = Estimate{Count: sh.Count[st][r], N: sh.N, P: Num(sh.Share[st][r]),
 				CI: [2]Num{Num(sh.Lo[st][r]), Num(sh.Hi[st][r])}}
 		}
 		ir.Occupancy = append(ir.Occupancy, p)
