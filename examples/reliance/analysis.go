@@ -74,7 +74,7 @@ func analyse(ps []float64, horizon int, rep *sim.Report, res *sim.StudyResult) *
 			Impasse: ar.Outcomes.Impasse, Median: ar.TimeToBreakthrough, Counts: ar.Counts,
 			Secret: ar.Ratification.Secret, Public: ar.Ratification.Public, Impasse2: ar.Impasse,
 		}
-		for _, ip := range ar.Incidence["breakthrough"] {
+		for _, ip := range ar.Incidence.Breakthrough {
 			if ip.Round == min(early, horizon) {
 				l.Early = ip
 			}
