@@ -23,8 +23,18 @@
 //
 // Save and SaveFigure write three files per figure: PNG at 300 dpi, SVG
 // with embedded fonts (so layout does not depend on the fonts installed
-// where it is viewed) and PDF. PNG and SVG output is byte-reproducible;
-// PDF is not, because the PDF backend embeds the creation time.
+// where it is viewed) and PDF. Every format is byte-reproducible: the same
+// figure at the same size gives the same bytes in every run. PDF files
+// carry a fixed creation and modification date, 1970-01-01 00:00:00 UTC,
+// or the date the SOURCE_DATE_EPOCH environment variable stands for (the
+// reproducible-builds convention: seconds since then, read when the
+// program starts; a malformed value makes PDF output fail), and list their
+// images and fonts in a fixed order. Both are settings of the PDF writer
+// under gonum/plot (codeberg.org/go-pdf/fpdf) that gonum/plot does not
+// expose, so the package sets them as fpdf's process-wide defaults when
+// it is initialised: a program that imports figures and also writes PDF
+// with fpdf directly gets them too, and can override them per document
+// (Fpdf.SetCreationDate, Fpdf.SetModificationDate).
 //
 // All figures share one style: Liberation Sans at 10 pt for axis labels and
 // 9 pt for tick labels and legends (readable at 12 × 8 cm), light grey grid
@@ -35,7 +45,8 @@
 // common forms of colour blindness and monotone in lightness, so it also
 // prints in greyscale.
 //
-// Package figures imports metrics and gonum/plot; no other package of the
-// module imports it, which keeps the plotting dependencies (fonts, PDF and
-// SVG writers, about 10 MB of binary) out of the simulation.
+// Package figures imports metrics, gonum/plot and the PDF writer gonum/plot
+// uses; no other package of the module imports it, which keeps the
+// plotting dependencies (fonts, PDF and SVG writers, about 10 MB of
+// binary) out of the simulation.
 package figures

@@ -101,11 +101,12 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestDeterministic checks that PNG and SVG output is byte-identical when
-// the same figure is built and rendered twice.
+// TestDeterministic checks that output in every format is byte-identical
+// when the same figure is built and rendered twice (TestPDFReproducible
+// checks PDF more closely).
 func TestDeterministic(t *testing.T) {
 	t.Parallel()
-	for _, format := range []string{"png", "svg"} {
+	for _, format := range Formats {
 		var a, b bytes.Buffer
 		for _, buf := range []*bytes.Buffer{&a, &b} {
 			f, err := Trajectories(testTrajectories(t))

@@ -141,6 +141,13 @@ func HeatMap(grid Grid2D, xLabel, yLabel, zLabel string) (*HeatMapFigure, error)
 	k := 1
 	if evenX && evenY {
 		k = max(1, rasterCells/max(nx, ny))
+		if nx*k == 1 {
+			// The PDF writer sorts a file's images by pixel width and
+			// leaves images of equal width in random order. The colour
+			// bar is one pixel wide, so a one-column raster is drawn two
+			// pixels wide to keep PDF output reproducible.
+			k = 2
+		}
 	}
 	hm := plotter.NewHeatMap(gridXYZ{grid, k}, cm.Palette(256))
 	hm.Min, hm.Max = 0, 1

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -53,8 +54,9 @@ func Save(p *plot.Plot, dir, basename string, w, h vg.Length) error {
 // SaveFigure writes f, w wide and h high, in every format of Formats to
 // dir/basename.<format>, creating dir if needed. It returns an error
 // wrapping ErrDomain for an empty basename, one containing a path
-// separator, or a non-positive size, and the first I/O error otherwise;
-// files written before an error are left in place.
+// separator, a non-positive size or a malformed SOURCE_DATE_EPOCH (see
+// Write), and the first I/O error otherwise; files written before an
+// error are left in place.
 func SaveFigure(f Figure, dir, basename string, w, h vg.Length) error {
 	if f == nil {
 		return fmt.Errorf("figures: SaveFigure %q: nil figure: %w", basename, ErrNoData)
@@ -64,6 +66,11 @@ func SaveFigure(f Figure, dir, basename string, w, h vg.Length) error {
 	}
 	if !(w > 0 && h > 0) {
 		return fmt.Errorf("figures: SaveFigure %q: size %v × %v not positive: %w", basename, w, h, ErrDomain)
+	}
+	if pdfDateErr != nil && slices.Contains(Formats, "pdf") {
+		// Checked before any file is created, so that a malformed
+		// SOURCE_DATE_EPOCH leaves no partial set of files behind.
+		return fmt.Errorf("%w (SaveFigure %q)", pdfDateErr, basename)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("figures: SaveFigure %q: %w", basename, err)
@@ -94,10 +101,15 @@ func saveOne(f Figure, name, format string, w, h vg.Length) (err error) {
 }
 
 // Write renders f, w wide and h high, to out in format "png" (300 dpi),
-// "svg" (fonts embedded) or "pdf". PNG and SVG output is a deterministic
-// function of f and the size; PDF embeds its creation time. Write returns
-// an error wrapping ErrDomain for another format or a non-positive size,
-// and converts a panic raised while drawing into an error.
+// "svg" (fonts embedded) or "pdf". The output is a deterministic function
+// of f and the size in every format: PDF files carry 1970-01-01 00:00:00
+// UTC as their creation and modification date, or the date that the
+// environment variable SOURCE_DATE_EPOCH (seconds since then, read once
+// when the program starts) stands for. Write returns an error wrapping
+// ErrDomain for another format, a non-positive size, or, for PDF, a
+// SOURCE_DATE_EPOCH that is not a whole number of seconds in
+// [0, 253402300799]; it converts a panic raised while drawing into an
+// error.
 func Write(out io.Writer, f Figure, format string, w, h vg.Length) (err error) {
 	if f == nil {
 		return fmt.Errorf("figures: Write: nil figure: %w", ErrNoData)
@@ -116,6 +128,9 @@ func Write(out io.Writer, f Figure, format string, w, h vg.Length) (err error) {
 	case "svg":
 		c = vgsvg.NewWith(vgsvg.UseWH(w, h), vgsvg.EmbedFonts(true))
 	case "pdf":
+		if pdfDateErr != nil {
+			return pdfDateErr
+		}
 		c = vgpdf.New(w, h)
 	default:
 		return fmt.Errorf("figures: unsupported format %q (want png, svg or pdf): %w", format, ErrDomain)
