@@ -31,7 +31,13 @@
 //
 // The weights make each generation an importance sample of the ABC
 // posterior p_ε(θ | s_obs) ∝ π(θ) P(d(s, s_obs) ≤ ε | θ), which tends to
-// the posterior given s_obs as ε → 0. The kernel covariance is
+// the posterior given s_obs as ε → 0. A proposal outside the prior's
+// support starts the attempt over from a new ancestor j ~ w (as in Toni et
+// al.), never clamped into the support, so the density of the proposals
+// that are simulated is the mixture Σ_j w_j K_t(θ | θ_j) restricted to the
+// support and divided by one constant, its mass there; the constant
+// cancels when the weights are normalised, and no kernel needs its own
+// normalisation by its mass inside the support. The kernel covariance is
 // Σ_j = 2 Cov_w(θ) ([KernelGlobal], Beaumont et al.) or the optimal local
 // covariance Σ_k ω̃_k (θ_k - θ_j)(θ_k - θ_j)ᵀ over the previous particles
 // with d_k ≤ ε_t ([KernelOLCM], Filippi et al.). The schedule is the
@@ -78,7 +84,8 @@
 // with a uniform acceptance kernel of half-width h on the sample mean, the
 // ABC posterior is the exact posterior's likelihood convolved with U(-h, h)
 // (for a flat prior, variance s² + h²/3), which the tests compute by
-// quadrature; they also run SBC and parameter recovery on toy models.
+// quadrature, including a posterior piled against the edge of a uniform
+// prior; they also run SBC and parameter recovery on toy models.
 //
 // # References
 //

@@ -78,23 +78,45 @@ func noisyObservation(s, c []float64, eps float64, rng *rand.Rand) []float64 {
 	return out
 }
 
+// sbcData returns repetition rep of an SBC run with master seed seed: the
+// true parameters drawn from the prior, the noisy observation of one
+// simulation at them, and the repetition's generator, from which the
+// posterior draws are then resampled.
+func sbcData(t testing.TB, st *sbcSetup, seed uint64, rep int) (truth, obs []float64, rng *rand.Rand) {
+	t.Helper()
+	rng = mc.ReplicationRand(seed, uint64(rep))
+	truth = make([]float64, len(st.cfg.Params))
+	for k, p := range st.cfg.Params {
+		truth[k] = p.Prior.Rand(rng)
+	}
+	s, err := st.model.Simulate(truth, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return truth, noisyObservation(s, st.cfg.Scale, st.cfg.FinalEpsilon, rng), rng
+}
+
+// appendRanks appends to ranks[k] the rank of truth[k] among parameter k
+// of the draws.
+func appendRanks(ranks [][]int, truth []float64, draws [][]float64) {
+	col := make([]float64, len(draws))
+	for k := range truth {
+		for j, d := range draws {
+			col[j] = d[k]
+		}
+		ranks[k] = append(ranks[k], calibrate.Rank(truth[k], col))
+	}
+}
+
 // sbcRanks runs m SBC repetitions with n particles and l posterior draws
 // and returns the ranks per parameter.
 func sbcRanks(t testing.TB, st *sbcSetup, m, n, l int, seed uint64) [][]int {
 	t.Helper()
 	ranks := make([][]int, len(st.cfg.Params))
 	for rep := range m {
-		rng := mc.ReplicationRand(seed, uint64(rep))
-		truth := make([]float64, len(st.cfg.Params))
-		for k, p := range st.cfg.Params {
-			truth[k] = p.Prior.Rand(rng)
-		}
-		s, err := st.model.Simulate(truth, rng)
-		if err != nil {
-			t.Fatal(err)
-		}
+		truth, obs, rng := sbcData(t, st, seed, rep)
 		cfg := st.cfg
-		cfg.Observed = noisyObservation(s, cfg.Scale, cfg.FinalEpsilon, rng)
+		cfg.Observed = obs
 		cfg.Particles = n
 		cfg.Seed = mc.StreamSeed(seed, uint64(rep)+1)
 		res, err := calibrate.Run(context.Background(), cfg)
@@ -113,16 +135,47 @@ func sbcRanks(t testing.TB, st *sbcSetup, m, n, l int, seed uint64) [][]int {
 			}
 			t.Logf("repetition %d: stopped by %v at ε = %v; %d particles within ε = %v kept", rep, res.Stop, res.Posterior().Epsilon, len(post.Weights), cfg.FinalEpsilon)
 		}
-		idx := calibrate.Resample(post.Weights, l, rng)
-		for k := range truth {
-			draws := make([]float64, l)
-			for j, i := range idx {
-				draws[j] = post.Particles[i][k]
-			}
-			ranks[k] = append(ranks[k], calibrate.Rank(truth[k], draws))
+		draws := make([][]float64, l)
+		for j, i := range calibrate.Resample(post.Weights, l, rng) {
+			draws[j] = post.Particles[i]
 		}
+		appendRanks(ranks, truth, draws)
 	}
 	return ranks
+}
+
+// rejectionRanks is sbcRanks with the same truths and observations but
+// with the l draws taken by rejection ABC: parameters from the prior,
+// kept when their simulation is within FinalEpsilon of the observation.
+// These are independent draws from the exact ABC posterior, which for the
+// noisy observation is the exact posterior, so their ranks test the SBC
+// harness (model, observation noise, ranks, chi-square) without ABC-SMC.
+// The draws of repetition rep use the generator of stream rep of
+// StreamSeed(seed, 1<<32), apart from every stream sbcRanks uses.
+func rejectionRanks(t testing.TB, st *sbcSetup, m, l int, seed uint64) (ranks [][]int, sims int) {
+	t.Helper()
+	ranks = make([][]int, len(st.cfg.Params))
+	dist := &calibrate.Distance{Scale: st.cfg.Scale, Weights: st.cfg.Weights}
+	for rep := range m {
+		truth, obs, _ := sbcData(t, st, seed, rep)
+		rng := mc.ReplicationRand(mc.StreamSeed(seed, 1<<32), uint64(rep))
+		var draws [][]float64
+		for len(draws) < l {
+			th := make([]float64, len(st.cfg.Params))
+			for k, p := range st.cfg.Params {
+				th[k] = p.Prior.Rand(rng)
+			}
+			s, err := st.model.Simulate(th, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sims++; dist.Dist(s, obs) <= st.cfg.FinalEpsilon {
+				draws = append(draws, th)
+			}
+		}
+		appendRanks(ranks, truth, draws)
+	}
+	return ranks, sims
 }
 
 // TestSBC runs simulation-based calibration (Talts et al. 2018) of ABC-SMC
