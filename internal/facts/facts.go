@@ -136,6 +136,17 @@ func restricted(o sim.Outcome, h int) float64 {
 	return float64(h)
 }
 
+// restrictedTalks is the round of the first talks, or the horizon without
+// any: its mean is the restricted mean time to first talks, which counts a
+// replication that never talks as censored at the horizon instead of
+// dropping it.
+func restrictedTalks(o sim.Outcome, h int) float64 {
+	if o.FirstTalks > 0 {
+		return float64(o.FirstTalks - 1)
+	}
+	return float64(h)
+}
+
 func within(o sim.Outcome, r int) bool { return o.Kind == sim.Breakthrough && o.Round <= r }
 
 // dealWithin reports a ratified deal within w rounds of the first talks.
@@ -164,15 +175,20 @@ func Fact1(sc *sim.Scenario, c Config) (Result, error) {
 
 // Fact2 compares back-only with front-only: secret talks delay the first
 // attack, and the attack rate jumps once talks are visible. Checks: P(attack
-// within 26 rounds of first talks) front-only − back-only, and the attack
-// rate per round of visible talks minus the rate in secret talks (Poisson
-// standard errors) under back-only.
+// within 26 rounds of first talks) front-only − back-only, each among its
+// own arm's replications whose talks opened at least 26 rounds before the
+// horizon (a replication without talks says nothing about attacks on talks,
+// and one whose window is cut by the horizon is censored; the standard
+// error ignores the pairing, which is conservative when the arms are
+// positively correlated, as common random numbers make them), and the attack rate per round of visible talks minus the
+// rate in secret talks (Poisson standard errors) under back-only.
 func Fact2(sc *sim.Scenario, c Config) (Result, error) {
 	const window = 26
-	var early pairedProp
+	var front, back prop
 	var as, rs, av, rv float64
 	err := run(c, []arm{{sc, sim.FrontOnly{}}, {sc, sim.BackOnly{}}}, func(_ int, o []sim.Outcome) {
-		early.add(attackedWithin(o[0], window), attackedWithin(o[1], window))
+		front.addIf(talksBefore(o[0], sc.Horizon-window), attackedWithin(o[0], window))
+		back.addIf(talksBefore(o[1], sc.Horizon-window), attackedWithin(o[1], window))
 		b := o[1]
 		as += float64(b.AttacksSecret)
 		rs += float64(b.RoundsSecret)
@@ -187,9 +203,36 @@ func Fact2(sc *sim.Scenario, c Config) (Result, error) {
 		jump.Estimate, jump.SE = math.NaN(), math.NaN()
 	}
 	return Result{Fact: 2, Name: "a back channel delays attacks; exposure makes them jump", Checks: []Check{
-		early.check(fmt.Sprintf("P(attack within %d rounds of first talks): front-only − back-only", window)),
+		diff(&front, &back, fmt.Sprintf("P(attack within %d rounds of first talks): front-only − back-only", window)),
 		jump,
 	}}, err
+}
+
+// talksBefore reports talks opened by round r (FirstTalks is the round
+// number plus one).
+func talksBefore(o sim.Outcome, r int) bool { return o.FirstTalks > 0 && o.FirstTalks-1 <= r }
+
+// prop counts hits among the replications added.
+type prop struct{ k, n int }
+
+// addIf adds a replication when ok, a hit when hit.
+func (p *prop) addIf(ok, hit bool) {
+	if ok {
+		p.n++
+		if hit {
+			p.k++
+		}
+	}
+}
+
+// diff is the difference of two proportions from separate samples with its
+// Wald standard error (NaN when either sample is empty).
+func diff(a, b *prop, name string) Check {
+	if a.n == 0 || b.n == 0 {
+		return Check{Name: name, Estimate: math.NaN(), SE: math.NaN(), N: a.n + b.n}
+	}
+	pa, pb := float64(a.k)/float64(a.n), float64(b.k)/float64(b.n)
+	return Check{Name: name, Estimate: pa - pb, SE: math.Sqrt(pa*(1-pa)/float64(a.n) + pb*(1-pb)/float64(b.n)), N: a.n + b.n}
 }
 
 func attackedWithin(o sim.Outcome, w int) bool {
@@ -331,9 +374,8 @@ func Fact6(sc *sim.Scenario, _ Config) (Result, error) {
 }
 
 // Fact7 doubles every side's cost rate under back-then-front: talks open
-// earlier (paired difference of first-talks rounds, replications where
-// both opened) and deals come earlier (restricted mean time to
-// breakthrough).
+// earlier (restricted mean time to first talks, paired) and deals come
+// earlier (restricted mean time to breakthrough, paired).
 func Fact7(sc *sim.Scenario, c Config) (Result, error) {
 	hi := sc.Clone()
 	for i := range hi.Parties {
@@ -342,13 +384,11 @@ func Fact7(sc *sim.Scenario, c Config) (Result, error) {
 	var talks, deals mean
 	err := run(c, []arm{{sc, btf}, {hi, btf}}, func(_ int, o []sim.Outcome) {
 		a, b := o[0], o[1]
-		if a.FirstTalks > 0 && b.FirstTalks > 0 {
-			talks.add(float64(a.FirstTalks - b.FirstTalks))
-		}
+		talks.add(restrictedTalks(a, sc.Horizon) - restrictedTalks(b, hi.Horizon))
 		deals.add(restricted(a, sc.Horizon) - restricted(b, hi.Horizon))
 	})
 	return Result{Fact: 7, Name: "higher costs of no deal bring earlier talks and deals", Checks: []Check{
-		talks.check("first talks: base − doubled cost (rounds)"),
+		talks.check("restricted mean time to first talks: base − doubled cost (rounds)"),
 		deals.check("restricted mean time to breakthrough: base − doubled cost (rounds)"),
 	}}, err
 }
