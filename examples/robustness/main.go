@@ -9,6 +9,7 @@
 // one carries.
 //
 //	go run ./examples/robustness [--scenarios 64] [--reps 400] [--seed 1] [--margin 2] [--workers 0]
+//	    [--facts 1,3] [--detail checks.csv] [--require 0.8]
 //
 // A fact holds in a scenario when every one of its checks exceeds --margin
 // standard errors of its paired comparison at --reps replications per arm.
@@ -41,8 +42,9 @@ type config struct {
 	scenarios, reps, workers int
 	seed                     uint64
 	margin, spread           float64
-	facts                    []int  // facts to compute (1-8); empty: all
-	detail                   string // file for the per-scenario CSV; empty: none
+	facts                    []int   // facts to compute (1-8); empty: all
+	detail                   string  // file for the per-scenario CSV; empty: none
+	require                  float64 // fail when a fact holds in a smaller share of the scenarios
 }
 
 // factFuncs are the facts in order; fact k is factFuncs[k-1].
@@ -92,6 +94,7 @@ func main() {
 	flag.IntVar(&c.workers, "workers", 0, "parallel scenarios (0: GOMAXPROCS)")
 	factList := flag.String("facts", "", "comma-separated facts to compute, e.g. 3 or 1,3 (default: all)")
 	flag.StringVar(&c.detail, "detail", "", "write every scenario's checks and parameter factors to this CSV file")
+	flag.Float64Var(&c.require, "require", 0, "exit with status 1 if any fact holds in a smaller share of the scenarios than this (after writing every table)")
 	flag.Parse()
 	var err error
 	if c.facts, err = parseFacts(*factList); err != nil {
@@ -105,8 +108,8 @@ func main() {
 }
 
 func run(w io.Writer, c config) error {
-	if c.scenarios < 1 || c.reps < 2 || c.margin <= 0 || c.spread <= 0 || c.spread >= 1 {
-		return fmt.Errorf("need scenarios ≥ 1, reps ≥ 2, margin > 0, spread in (0,1); got %d, %d, %g, %g", c.scenarios, c.reps, c.margin, c.spread)
+	if c.scenarios < 1 || c.reps < 2 || c.margin <= 0 || c.spread <= 0 || c.spread >= 1 || c.require < 0 || c.require > 1 {
+		return fmt.Errorf("need scenarios ≥ 1, reps ≥ 2, margin > 0, spread in (0,1), require in [0,1]; got %d, %d, %g, %g, %g", c.scenarios, c.reps, c.margin, c.spread, c.require)
 	}
 	if c.workers <= 0 {
 		c.workers = runtime.GOMAXPROCS(0)
@@ -130,6 +133,7 @@ func run(w io.Writer, c config) error {
 	fmt.Fprintf(w, "%d replications per arm; a fact holds when every check exceeds %g SE.\n\n", c.reps, c.margin)
 	fmt.Fprintln(w, "| Fact | Holds in | Share | 95% Wilson interval | Median of min z |")
 	fmt.Fprintln(w, "|---|---|---|---|---|")
+	var short []string
 	for f := range res[0] {
 		k := 0
 		zs := make([]float64, 0, len(res))
@@ -144,6 +148,9 @@ func run(w io.Writer, c config) error {
 			return err
 		}
 		fmt.Fprintf(w, "| %d %s | %d of %d | %.2f | [%.2f, %.2f] | %.1f |\n", res[0][f].Fact, res[0][f].Name, k, len(res), float64(k)/float64(len(res)), iv.Lo, iv.Hi, median(zs))
+		if share := float64(k) / float64(len(res)); share < c.require {
+			short = append(short, fmt.Sprintf("fact %d holds in %d of %d scenarios (%.2f < --require %g)", res[0][f].Fact, k, len(res), share, c.require))
+		}
 	}
 	fmt.Fprintln(w)
 	if err := discover(w, dims, scs, res, c.margin); err != nil {
@@ -154,7 +161,13 @@ func run(w io.Writer, c config) error {
 			return err
 		}
 	}
-	return knockouts(w, c)
+	if err := knockouts(w, c); err != nil {
+		return err
+	}
+	if len(short) > 0 {
+		return fmt.Errorf("%s", strings.Join(short, "; "))
+	}
+	return nil
 }
 
 // knockout switches one mechanism off at the defaults.

@@ -205,3 +205,21 @@ func TestDiscover(t *testing.T) {
 		}
 	}
 }
+
+// --require turns a short share into an error after every table is written
+// (3 replications per arm cannot make fact 3 hold at 2 SE), and refuses a
+// share outside [0, 1].
+func TestRequire(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	err := run(&buf, config{scenarios: 2, reps: 3, seed: 1, margin: 2, spread: 0.3, workers: 2, facts: []int{3}, require: 1})
+	if err == nil || !strings.Contains(err.Error(), "fact 3 holds in") {
+		t.Fatalf("err = %v, want fact 3 below --require", err)
+	}
+	if !strings.Contains(buf.String(), "## Knockouts") {
+		t.Errorf("tables not all written before the error:\n%s", buf.String())
+	}
+	if err := run(&buf, config{scenarios: 2, reps: 3, margin: 2, spread: 0.3, require: 1.5}); err == nil {
+		t.Error("--require 1.5 accepted")
+	}
+}
