@@ -3,7 +3,9 @@ package figures
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -15,6 +17,14 @@ import (
 // PosteriorPredictive.
 const PosteriorBins = 20
 
+// pairsLabelWidth is the widest line of an axis label of PosteriorPairs,
+// a little less than the width of a panel's data area when the figure is
+// 4.5 cm wide per parameter.
+const pairsLabelWidth = 3 * vg.Centimeter
+
+// pairsNote is the Note of PosteriorPairs.
+const pairsNote = "diagonal: marginal posterior densities, y scale omitted"
+
 // PosteriorPairs returns the pairs plot of a weighted posterior sample:
 // for k parameters a k × k grid whose diagonal shows each parameter's
 // marginal density (a weighted histogram normalised to area 1) and whose
@@ -24,6 +34,22 @@ const PosteriorBins = 20
 // (nil: equal). It returns an error wrapping ErrNoData for no names or no
 // particles, ErrMismatch for rows or weights of the wrong length, and
 // ErrDomain for negative or non-finite weights or weights that sum to zero.
+//
+// Conventions, as in the pairs plots of corner.py and ArviZ: a column
+// shares its parameter's x range and a row its parameter's y range; the
+// diagonal's density axis has no ticks or labels (the densities of
+// different parameters have unrelated scales, and only their shapes are
+// compared), which the figure's Note says ("diagonal: marginal posterior
+// densities, y scale omitted"; the caller may change or clear it); the
+// parameters are named on the x axes of
+// the bottom row and the y axes of the first column (the first row's
+// histogram has no y label). Each name is kept whole but broken into lines
+// after its dots (and, for a part still too long, after underscores), each
+// line at most 3 cm long at the house label size, so that the labels fit
+// within their panels when the figure is at least 4.5 cm wide and high
+// per parameter; the labels of the row (column) are padded to the same
+// number of lines so that they line up. A part longer than 3 cm with
+// nowhere to break stays whole and may overhang its panel.
 func PosteriorPairs(names []string, samples [][]float64, weights []float64) (*Panels, error) {
 	if len(names) == 0 || len(samples) == 0 {
 		return nil, fmt.Errorf("figures: PosteriorPairs: %d parameters, %d particles: %w", len(names), len(samples), ErrNoData)
@@ -58,19 +84,31 @@ func PosteriorPairs(names []string, samples [][]float64, weights []float64) (*Pa
 		}
 		return out
 	}
+	// Axis labels: the bottom row's x labels and the first column's y
+	// labels (below the first row), each padded to the same number of
+	// lines: x labels with blank lines below, so that their first lines
+	// line up under the tick labels, y labels with blank lines before
+	// (to the left), so that their last lines are nearest the axis.
+	sty := newPlot("", "").X.Label.TextStyle
+	width := func(s string) vg.Length { return sty.Width(s) }
+	xLabels, yLabels := make([][]string, k), make([][]string, k)
+	for j, name := range names {
+		xLabels[j] = wrapName(name, width, pairsLabelWidth)
+		if j > 0 {
+			yLabels[j] = xLabels[j]
+		}
+	}
+	xText, yText := padLines(xLabels, false), padLines(yLabels, true)
 	grid := make([][]*plot.Plot, k)
 	for r := range k {
 		grid[r] = make([]*plot.Plot, k)
 		for c := 0; c <= r; c++ {
 			xl, yl := "", ""
 			if r == k-1 {
-				xl = names[c]
+				xl = xText[c]
 			}
 			if c == 0 {
-				yl = names[r]
-				if r == 0 {
-					yl = "density"
-				}
+				yl = yText[r]
 			}
 			p := newPlot(xl, yl)
 			if r == c {
@@ -94,12 +132,76 @@ func PosteriorPairs(names []string, samples [][]float64, weights []float64) (*Pa
 			p.X.Tick.Marker = sparseTicks{maxLabels: 2}
 			if r != c {
 				p.Y.Min, p.Y.Max = lo[r], hi[r]
+				p.Y.Tick.Marker = sparseTicks{}
+			} else {
+				p.Y.Tick.Marker = plot.ConstantTicks(nil)
 			}
-			p.Y.Tick.Marker = sparseTicks{}
 			grid[r][c] = p
 		}
 	}
-	return NewPanels(grid), nil
+	f := NewPanels(grid)
+	f.Note = pairsNote
+	return f, nil
+}
+
+// wrapName breaks a parameter name into lines no wider than limit (as
+// measured by width): after its dots, and after the underscores of a part
+// between dots that is wider than limit by itself. The lines, joined, are
+// name. A part with nowhere to break stays whole, even if wider than limit.
+func wrapName(name string, width func(string) vg.Length, limit vg.Length) []string {
+	var parts []string
+	for _, p := range strings.SplitAfter(name, ".") {
+		if p == "" {
+			continue // after a final dot
+		}
+		if width(p) > limit {
+			parts = append(parts, strings.SplitAfter(p, "_")...)
+		} else {
+			parts = append(parts, p)
+		}
+	}
+	var lines []string
+	line := ""
+	for _, p := range parts {
+		if p == "" {
+			continue // after a final underscore
+		}
+		if line != "" && width(line+p) > limit {
+			lines = append(lines, line)
+			line = ""
+		}
+		line += p
+	}
+	return append(lines, line)
+}
+
+// padLines joins each non-empty label's lines with newlines, after
+// padding it with lines holding a space (which, unlike empty lines, the
+// text handler keeps) to the largest number of lines of any label: after
+// the label's lines, or before them if before is set. Empty labels stay
+// empty.
+func padLines(labels [][]string, before bool) []string {
+	n := 0
+	for _, l := range labels {
+		n = max(n, len(l))
+	}
+	out := make([]string, len(labels))
+	for i, l := range labels {
+		if len(l) == 0 {
+			continue
+		}
+		pad := make([]string, n-len(l))
+		for j := range pad {
+			pad[j] = " "
+		}
+		if before {
+			l = append(pad, l...)
+		} else {
+			l = append(slices.Clone(l), pad...)
+		}
+		out[i] = strings.Join(l, "\n")
+	}
+	return out
 }
 
 // PredictiveTarget is one panel of PosteriorPredictive: a target's observed
