@@ -115,14 +115,15 @@ func (m *studyMap) figures(dir string) ([]string, error) {
 
 	// 4. Small multiples: P(breakthrough) against P in representative
 	// cells.
-	ti, pj := nearest(m.Trust, []float64{0, 0.2, 0.35, 0.5}), nearest(m.Posturing, []float64{0.5, 1.25, 1.75})
+	ti, pj := nearest(m.Trust, []float64{0.2, 0.3, 0.35, 0.5}), nearest(m.Posturing, []float64{0, 1.75, 2})
 	var rows [][]*plot.Plot
-	for _, j := range pj {
+	for k := len(pj) - 1; k >= 0; k-- { // highest posturing on top, as in the heat maps
+		j := pj[k]
 		var row []*plot.Plot
 		for _, i := range ti {
 			c := m.at(i, j)
 			p := figures.NewPlot("Reliance P", "P(breakthrough)")
-			p.Title.Text = fmt.Sprintf("trust ≥ %g, π = %g", c.Trust, c.Posturing)
+			p.Title.Text = fmt.Sprintf("front_min_trust %g, π %g", c.Trust, c.Posturing)
 			p.Title.TextStyle.Font.Size = vg.Points(9)
 			p.Y.Min, p.Y.Max = 0, 1
 			p.Y.Tick.Marker = figures.ProbabilityTicks
@@ -149,7 +150,7 @@ func (m *studyMap) figures(dir string) ([]string, error) {
 		pan.Legend = append(pan.Legend, figures.LegendEntry{Name: name, Thumbs: []plot.Thumbnailer{
 			&plotter.Line{LineStyle: draw.LineStyle{Color: c, Width: vg.Points(1.1)}}}})
 	}
-	pan.Note = fmt.Sprintf("P(ratified breakthrough) with 95%% Wilson intervals, n = %d per level; columns: front_min_trust, rows: posturing", m.Reps)
+	pan.Note = fmt.Sprintf("P(ratified breakthrough) with 95%% Wilson intervals, n = %d per level; columns: front_min_trust, rows: posturing π", m.Reps)
 	h := vg.Length(len(rows))*4.6*vg.Centimeter + 1.6*vg.Centimeter
 	if err := figures.SaveFigure(pan, dir, "cells", studyout.PageWidth, h); err != nil {
 		return names, err
@@ -197,9 +198,16 @@ func levelBarTicks() []plot.Tick {
 	return t
 }
 
-// levelAxisTicks are axis ticks at the reliance levels.
+// levelAxisTicks are axis ticks at the reliance levels, labelled at 0,
+// 0.5 and 1 (the others are too close for a small panel).
 func levelAxisTicks() plot.ConstantTicks {
-	return plot.ConstantTicks(levelBarTicks())
+	t := levelBarTicks()
+	for i := range t {
+		if t[i].Value != 0 && t[i].Value != 0.5 && t[i].Value != 1 {
+			t[i].Label = ""
+		}
+	}
+	return plot.ConstantTicks(t)
 }
 
 // signedTicks labels a colour bar whose [0, 1] stands for [-r, r].
