@@ -7,7 +7,7 @@
 // from late 1985, the secret working group from May 1988, Mandela's release
 // in February 1990 (about 21 months later). A second part runs the case's
 // policy (back channel, then public talks) on variants of the scenario in
-// which one side's constituents, or neither side's, vote on a deal, as in
+// which one side, or neither side, holds a ratification vote on a deal: in
 // the record no constituency voted on the secret talks.
 //
 //	go run ./examples/mandela [--reps 2000] [--seed 1] [--out ./mandela-out] [--workers 0]
