@@ -51,3 +51,11 @@ func sourceDate(v string) (time.Time, error) {
 	}
 	return time.Unix(n, 0).UTC(), nil
 }
+
+// SourceDateError returns the error that Write and SaveFigure would return
+// for PDF output because the SOURCE_DATE_EPOCH environment variable is
+// malformed (read once, when the program starts), or nil when it is unset
+// or valid. Commands call it before a long computation, so that a user
+// learns of the bad value before the results are computed rather than when
+// the figures are written.
+func SourceDateError() error { return pdfDateErr }

@@ -206,6 +206,9 @@ func (c *cli) calibrateCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkFigureEnv(f.out, f.noFigures); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return err
 	}

@@ -217,7 +217,7 @@ func (f *exploreFlags) check(method string) error {
 	if len(errs) > 0 {
 		return usagef("explore %s: %s", method, strings.Join(errs, "; "))
 	}
-	return nil
+	return checkFigureEnv(f.out, f.noFigures)
 }
 
 // exploreRangesText lists the default ranges for the usage.

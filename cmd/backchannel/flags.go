@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/mc"
 	"github.com/backchannel-sim/backchannel/sim"
 )
@@ -229,7 +230,28 @@ func (f *runFlags) check() error {
 	if err := f.fig.check(); err != nil {
 		return err
 	}
+	if err := checkFigureEnv(f.out, f.noFigures); err != nil {
+		return err
+	}
 	return f.checkLimits()
+}
+
+// sourceDateError is figures.SourceDateError (a variable so that a test
+// can stand in for a malformed SOURCE_DATE_EPOCH, which figures reads when
+// the program starts).
+var sourceDateError = figures.SourceDateError
+
+// checkFigureEnv refuses, before anything is computed, a run that would
+// write figures while SOURCE_DATE_EPOCH is malformed (PDF output would
+// then fail at the end, after the computation).
+func checkFigureEnv(out string, noFigures bool) error {
+	if out == "" || noFigures {
+		return nil
+	}
+	if err := sourceDateError(); err != nil {
+		return usagef("%v; unset it, fix it, or pass --no-figures", err)
+	}
+	return nil
 }
 
 // showProgress reports whether to draw the progress bar.

@@ -51,6 +51,9 @@ func (c *cli) mergeCmd(args []string) error {
 	if err := checkWritable(output{"--out", f.out, true}); err != nil {
 		return err
 	}
+	if err := checkFigureEnv(f.out, f.noFigures); err != nil {
+		return err
+	}
 	sweep, err := sweepFiles(pos)
 	if err != nil {
 		return err
