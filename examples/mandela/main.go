@@ -19,9 +19,7 @@ import (
 	_ "embed"
 	"fmt"
 	"image/color"
-	"image/png"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"text/tabwriter"
@@ -30,7 +28,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/figures"
@@ -401,29 +398,11 @@ func readmeCopies(dir string, study *sim.Study, res *sim.StudyResult) error {
 		if f.Name != "incidence" && f.Name != "channels" && f.Name != "votes" {
 			continue
 		}
-		if err := writePNG(f.Figure, filepath.Join(dir, f.Name+"-150dpi.png"), f.W, f.H, 150); err != nil {
+		if err := studykit.WritePNG(filepath.Join(dir, f.Name+"-150dpi.png"), studykit.RenderPNG(f.Figure, f.W, f.H, 150)); err != nil {
 			return fmt.Errorf("%s-150dpi.png: %w", f.Name, err)
 		}
 	}
 	return nil
-}
-
-// writePNG writes f, w wide and h high with the 1 mm margin of
-// figures.Write, as a PNG at dpi dots per inch with the best zlib
-// compression.
-func writePNG(f figures.Figure, path string, w, h vg.Length, dpi int) error {
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))
-	c := draw.New(img)
-	f.Draw(draw.Crop(c, vg.Millimeter, -vg.Millimeter, vg.Millimeter, -vg.Millimeter))
-	out, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(out, img.Image()); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // buildVotes draws the cumulative incidence of breakthrough and collapse
