@@ -113,7 +113,8 @@ func (f *HeatMapFigure) Range() (min, max float64) {
 // repeated so that its edges stay sharp when the image is scaled);
 // unevenly spaced grids are drawn as vector cells, whose edges lie midway
 // between levels. xLabel and yLabel name the swept parameters and zLabel
-// the colour scale.
+// the colour scale. For a signed quantity, such as a difference between
+// two policies, use HeatMapSigned.
 //
 // HeatMap returns an error wrapping ErrNoData if X or Y is empty,
 // ErrMismatch if Z is not len(X) × len(Y), and ErrDomain if a level is not
