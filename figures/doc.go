@@ -1,9 +1,10 @@
 // Package figures draws the publication figures of a backchannel study
 // with gonum.org/v1/plot: cumulative incidence of breakthrough and collapse
 // with pointwise confidence bands, outcome shares against a swept
-// parameter with Wilson intervals, per-round trajectory bands, a
-// two-parameter heat map with a colour bar, and histograms of the number
-// of back channels opened per replication.
+// parameter with Wilson intervals, per-round trajectory bands,
+// two-parameter heat maps with a colour bar (HeatMap for probabilities,
+// HeatMapSigned for signed differences), and histograms of the number of
+// back channels opened per replication.
 //
 // Every figure is built from the estimators of package metrics by a
 // function that validates its input and returns a *plot.Plot, or a Figure
@@ -18,8 +19,9 @@
 // puts its legend in a strip beside the axes (breaking a long X label
 // into lines and spanning the title over the whole figure), and Panels
 // draw a shared legend in rows above the panels. Heat maps put their ticks
-// at the swept levels, state n per cell and hatch cells whose interval is
-// wider than HatchWidth.
+// at the swept levels, state n per cell and hatch uncertain cells:
+// HeatMap those whose interval is wider than HatchWidth, HeatMapSigned
+// those whose interval contains 0.
 //
 // Save and SaveFigure write three files per figure: PNG at 300 dpi, SVG
 // with embedded fonts (so layout does not depend on the fonts installed
@@ -40,10 +42,13 @@
 // 9 pt for tick labels and legends (readable at 12 × 8 cm), light grey grid
 // lines, the Okabe-Ito colour-blind-safe qualitative palette for series
 // (Okabe and Ito 2008, "Color Universal Design"; see OkabeIto) and a
-// viridis sequential colour map for heat maps (van der Walt and Smith
-// 2015; see Viridis), which is perceptually uniform, readable by the
-// common forms of colour blindness and monotone in lightness, so it also
-// prints in greyscale.
+// viridis sequential colour map for heat maps of probabilities (van der
+// Walt and Smith 2015; see Viridis), which is perceptually uniform,
+// readable by the common forms of colour blindness and monotone in
+// lightness, so it also prints in greyscale; and Moreland's cool-warm
+// diverging colour map for signed quantities (Moreland 2009; see
+// CoolWarm), blue below and red above a neutral grey zero, on a range
+// symmetric about 0.
 //
 // Package figures imports metrics, gonum/plot and the PDF writer gonum/plot
 // uses; no other package of the module imports it, which keeps the

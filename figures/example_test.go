@@ -2,9 +2,11 @@ package figures_test
 
 import (
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"gonum.org/v1/plot/vg"
 
@@ -61,4 +63,41 @@ func Example() {
 	// shares.pdf
 	// shares.png
 	// shares.svg
+}
+
+// ExampleHeatMapSigned draws the difference in P(breakthrough) between two
+// policies over a 3 × 2 sweep on a diverging colour map centred on 0: the
+// limit is taken from the data (largest |Z| 0.32, rounded up to 0.4), and
+// the two cells whose 95% interval contains 0 are hatched.
+func ExampleHeatMapSigned() {
+	grid := figures.Grid2D{
+		X:     []float64{0, 0.5, 1},
+		Y:     []float64{0, 1},
+		Z:     [][]float64{{-0.21, -0.04}, {0.01, 0.12}, {0.25, 0.32}},
+		Lo:    [][]float64{{-0.26, -0.09}, {-0.04, 0.07}, {0.20, 0.27}},
+		Hi:    [][]float64{{-0.16, 0.01}, {0.06, 0.17}, {0.30, 0.37}},
+		Level: 0.95,
+		N:     [][]int{{400, 400}, {400, 400}, {400, 400}},
+	}
+	f, err := figures.HeatMapSigned(grid, "Reliance P", "Posturing π", "Δ P(breakthrough)", 0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	lo, hi := f.Range()
+	fmt.Printf("colour bar from %g to %g\n", lo, hi)
+	var labels []string
+	for _, t := range f.Ticks {
+		labels = append(labels, t.Label)
+	}
+	fmt.Println(strings.Join(labels, " "))
+	fmt.Println(f.Note)
+
+	// figures.SaveFigure(f, dir, name, w, h) writes PNG, SVG and PDF files.
+	if err := figures.Write(io.Discard, f, "svg", 12*vg.Centimeter, 9*vg.Centimeter); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// colour bar from -0.4 to 0.4
+	// −0.4 −0.2 0 +0.2 +0.4
+	// n = 400 per cell; hatched: 95% interval contains 0
 }

@@ -12,7 +12,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// TestGolden renders two figures to PNG and compares them byte for byte
+// TestGolden renders the figures to PNG and compares them byte for byte
 // with testdata/*.golden.png. PNG output is deterministic (the renderer is
 // pure Go); run with -update after an intended change and look at the new
 // files before committing them. On a mismatch the rendered file is kept in
@@ -51,6 +51,13 @@ func TestGolden(t *testing.T) {
 		// Ticks at the levels, n stated, wide intervals hatched.
 		{"heatmap-uncertain", func(t *testing.T) Figure {
 			f, err := HeatMap(testGridUncertain(), "Back-channel reliance (0–1)", "Audience attention (0–1)", "P(breakthrough)")
+			must(t, err)
+			return f
+		}, 0, 0},
+		// A signed map: diverging colours symmetric about 0, the bar
+		// ticked at 0 and ±m, cells whose interval contains 0 hatched.
+		{"heatmap-signed", func(t *testing.T) Figure {
+			f, err := HeatMapSigned(testGridSigned(), "Back-channel reliance (0–1)", "Posturing π", "Δ P(breakthrough)", 0)
 			must(t, err)
 			return f
 		}, 0, 0},

@@ -19,14 +19,16 @@ var NaNColor = color.Gray{Y: 0xB0}
 // Grid2D is a two-parameter sweep: the value Z[i][j] at X[i], Y[j]
 // (first index X, as in plotter.GridXYZ's Z(column, row)). X and Y are
 // the cell centres, strictly increasing; Z values are probabilities in
-// [0, 1] or NaN for a cell with no data.
+// [0, 1] for HeatMap, signed values for HeatMapSigned, or NaN for a cell
+// with no data.
 type Grid2D struct {
 	X, Y []float64
 	Z    [][]float64
 
 	// Lo and Hi, if not nil, are the limits of each cell's interval at
-	// confidence Level, with the shape of Z (NaN for no interval). Cells
-	// whose interval is wider than HatchWidth are hatched.
+	// confidence Level, with the shape of Z (NaN for no interval).
+	// HeatMap hatches cells whose interval is wider than HatchWidth,
+	// HeatMapSigned cells whose interval contains 0.
 	Lo, Hi [][]float64
 	Level  float64
 
@@ -73,7 +75,8 @@ type HeatMapFigure struct {
 
 	// Label names the colour scale, drawn rotated to the right of the bar.
 	Label string
-	// Ticks are the labelled values of the colour bar.
+	// Ticks are the labelled values of the colour bar, in the units of
+	// Z: Draw places them between the ends given by Range.
 	Ticks []plot.Tick
 	// HasNaN adds a grey "n/a" swatch below the bar when true.
 	HasNaN bool
@@ -87,6 +90,19 @@ type HeatMapFigure struct {
 	BarWidth, Gap vg.Length
 	// TextStyle is the style of the bar's tick labels and label.
 	TextStyle draw.TextStyle
+
+	// zmin and zmax are the values at the bottom and top of the bar.
+	zmin, zmax float64
+}
+
+// Range returns the values at the bottom and top of the colour bar: 0 and
+// 1 for HeatMap, −m and m for HeatMapSigned, 0 and 1 for a HeatMapFigure
+// not made by either.
+func (f *HeatMapFigure) Range() (min, max float64) {
+	if !(f.zmax > f.zmin) {
+		return 0, 1
+	}
+	return f.zmin, f.zmax
 }
 
 // HeatMap plots grid as a heat map of probabilities with a vertical colour
@@ -97,47 +113,83 @@ type HeatMapFigure struct {
 // repeated so that its edges stay sharp when the image is scaled);
 // unevenly spaced grids are drawn as vector cells, whose edges lie midway
 // between levels. xLabel and yLabel name the swept parameters and zLabel
-// the colour scale.
+// the colour scale. For a signed quantity, such as a difference between
+// two policies, use HeatMapSigned.
 //
 // HeatMap returns an error wrapping ErrNoData if X or Y is empty,
 // ErrMismatch if Z is not len(X) × len(Y), and ErrDomain if a level is not
 // finite or the levels do not increase strictly, or a Z value is neither
 // NaN nor in [0, 1].
 func HeatMap(grid Grid2D, xLabel, yLabel, zLabel string) (*HeatMapFigure, error) {
-	nx, ny := len(grid.X), len(grid.Y)
-	if nx == 0 || ny == 0 {
-		return nil, fmt.Errorf("figures: HeatMap: %d × %d levels: %w", nx, ny, ErrNoData)
-	}
-	if len(grid.Z) != nx {
-		return nil, fmt.Errorf("figures: HeatMap: len(Z)=%d, want len(X)=%d: %w", len(grid.Z), nx, ErrMismatch)
-	}
-	hasNaN := false
-	for i, col := range grid.Z {
-		if len(col) != ny {
-			return nil, fmt.Errorf("figures: HeatMap: len(Z[%d])=%d, want len(Y)=%d: %w", i, len(col), ny, ErrMismatch)
-		}
-		for j, z := range col {
-			if math.IsNaN(z) {
-				hasNaN = true
-				continue
-			}
-			if !(z >= 0 && z <= 1) {
-				return nil, fmt.Errorf("figures: HeatMap: Z[%d][%d]=%v not in [0, 1]: %w", i, j, z, ErrDomain)
-			}
-		}
-	}
-	evenX, err := checkLevels("X", grid.X)
+	hasNaN, _, err := checkZ("HeatMap", grid, 0, 1)
 	if err != nil {
 		return nil, err
 	}
-	evenY, err := checkLevels("Y", grid.Y)
+	cm := Viridis()
+	cm.SetMin(0)
+	cm.SetMax(1)
+	return heatMap(grid, xLabel, yLabel, zLabel, heatScale{
+		fn: "HeatMap", cm: cm, colors: 256, ticks: probTicks{}.Ticks(0, 1), hasNaN: hasNaN,
+	})
+}
+
+// heatScale is what distinguishes HeatMap from HeatMapSigned: the
+// function name for errors, the colour map with its range set, the
+// number of palette colours, the colour-bar ticks, whether Z has NaN and
+// whether the map is signed (cells hatched where their interval contains
+// 0, rather than where it is wider than HatchWidth).
+type heatScale struct {
+	fn     string
+	cm     palette.ColorMap
+	colors int
+	ticks  []plot.Tick
+	hasNaN bool
+	signed bool
+}
+
+// checkZ checks the shape of grid.Z and that every value is NaN or finite
+// and in [lo, hi]; it returns whether there is a NaN value and the
+// largest absolute value.
+func checkZ(fn string, grid Grid2D, lo, hi float64) (hasNaN bool, maxAbs float64, err error) {
+	nx, ny := len(grid.X), len(grid.Y)
+	if nx == 0 || ny == 0 {
+		return false, 0, fmt.Errorf("figures: %s: %d × %d levels: %w", fn, nx, ny, ErrNoData)
+	}
+	if len(grid.Z) != nx {
+		return false, 0, fmt.Errorf("figures: %s: len(Z)=%d, want len(X)=%d: %w", fn, len(grid.Z), nx, ErrMismatch)
+	}
+	for i, col := range grid.Z {
+		if len(col) != ny {
+			return false, 0, fmt.Errorf("figures: %s: len(Z[%d])=%d, want len(Y)=%d: %w", fn, i, len(col), ny, ErrMismatch)
+		}
+		for j, z := range col {
+			switch {
+			case math.IsNaN(z):
+				hasNaN = true
+			case math.IsInf(lo, -1) && math.IsInf(hi, 1) && !finite(z):
+				return false, 0, fmt.Errorf("figures: %s: Z[%d][%d]=%v not finite: %w", fn, i, j, z, ErrDomain)
+			case !(z >= lo && z <= hi):
+				return false, 0, fmt.Errorf("figures: %s: Z[%d][%d]=%v not in [%v, %v]: %w", fn, i, j, z, lo, hi, ErrDomain)
+			default:
+				maxAbs = max(maxAbs, math.Abs(z))
+			}
+		}
+	}
+	return hasNaN, maxAbs, nil
+}
+
+// heatMap draws a validated grid on the scale s.
+func heatMap(grid Grid2D, xLabel, yLabel, zLabel string, s heatScale) (*HeatMapFigure, error) {
+	nx, ny := len(grid.X), len(grid.Y)
+	evenX, err := checkLevels(s.fn, "X", grid.X)
+	if err != nil {
+		return nil, err
+	}
+	evenY, err := checkLevels(s.fn, "Y", grid.Y)
 	if err != nil {
 		return nil, err
 	}
 
-	cm := Viridis()
-	cm.SetMin(0)
-	cm.SetMax(1)
 	k := 1
 	if evenX && evenY {
 		k = max(1, rasterCells/max(nx, ny))
@@ -149,8 +201,8 @@ func HeatMap(grid Grid2D, xLabel, yLabel, zLabel string) (*HeatMapFigure, error)
 			k = 2
 		}
 	}
-	hm := plotter.NewHeatMap(gridXYZ{grid, k}, cm.Palette(256))
-	hm.Min, hm.Max = 0, 1
+	hm := plotter.NewHeatMap(gridXYZ{grid, k}, s.cm.Palette(s.colors))
+	hm.Min, hm.Max = s.cm.Min(), s.cm.Max()
 	hm.NaN = NaNColor
 	hm.Rasterized = evenX && evenY
 
@@ -162,23 +214,27 @@ func HeatMap(grid Grid2D, xLabel, yLabel, zLabel string) (*HeatMapFigure, error)
 
 	p.X.Tick.Marker = levelTicks(grid.X)
 	p.Y.Tick.Marker = levelTicks(grid.Y)
-	note, err := gridNote(grid)
+	note, err := gridNote(s.fn, grid, s.signed)
 	if err != nil {
 		return nil, err
 	}
 	if grid.Lo != nil {
-		p.Add(hatch{grid})
+		h := hatch{g: grid}
+		if s.signed {
+			h.cm = s.cm
+		}
+		p.Add(h)
 	}
 
 	bar := plot.New()
-	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true, Colors: 256})
+	bar.Add(&plotter.ColorBar{ColorMap: s.cm, Vertical: true, Colors: s.colors})
 	bar.HideAxes()
 	bar.X.Padding, bar.Y.Padding = 0, 0
 
 	return &HeatMapFigure{
 		Map: p, Bar: bar, Label: zLabel,
-		Ticks:    probTicks{}.Ticks(0, 1),
-		HasNaN:   hasNaN,
+		Ticks:    s.ticks,
+		HasNaN:   s.hasNaN,
 		Note:     note,
 		BarWidth: 4 * vg.Millimeter, Gap: 2.5 * vg.Millimeter,
 		TextStyle: draw.TextStyle{
@@ -186,15 +242,16 @@ func HeatMap(grid Grid2D, xLabel, yLabel, zLabel string) (*HeatMapFigure, error)
 			Font:    font.From(sans, tickSize),
 			Handler: p.Y.Tick.Label.Handler,
 		},
+		zmin: s.cm.Min(), zmax: s.cm.Max(),
 	}, nil
 }
 
 // checkLevels validates grid levels and reports whether they are evenly
 // spaced (to a relative 1e-9 of the step).
-func checkLevels(name string, v []float64) (even bool, err error) {
+func checkLevels(fn, name string, v []float64) (even bool, err error) {
 	for i, x := range v {
 		if !finite(x) || (i > 0 && !(x > v[i-1])) {
-			return false, fmt.Errorf("figures: HeatMap: %s[%d]=%v not finite or not increasing: %w", name, i, x, ErrDomain)
+			return false, fmt.Errorf("figures: %s: %s[%d]=%v not finite or not increasing: %w", fn, name, i, x, ErrDomain)
 		}
 	}
 	if len(v) < 3 {
@@ -257,8 +314,9 @@ func (f *HeatMapFigure) Draw(c draw.Canvas) {
 	h := barC.Max.Y - barC.Min.Y
 	tsty := sty
 	tsty.XAlign, tsty.YAlign = draw.XLeft, draw.YCenter
+	zmin, zmax := f.Range()
 	for _, t := range f.Ticks {
-		y := barC.Min.Y + vg.Length(t.Value)*h
+		y := barC.Min.Y + vg.Length((t.Value-zmin)/(zmax-zmin))*h
 		c.StrokeLine2(frame, barC.Max.X, y, barC.Max.X+tickLen, y)
 		if t.Label != "" {
 			c.FillText(tsty, vg.Point{X: barC.Max.X + tickLen + f.Gap/2, Y: y}, t.Label)
@@ -277,7 +335,7 @@ func (f *HeatMapFigure) Draw(c draw.Canvas) {
 	}
 }
 
-var _ palette.ColorMap = (*viridis)(nil)
+var _ palette.ColorMap = (*stopsMap)(nil)
 
 // noGlyphs hides the GlyphBoxes of a heat map: plotter.HeatMap reports a
 // ±5 pt box around every cell centre, which makes the plot pad its data

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -34,22 +35,24 @@ func levelTicks(levels []float64) plot.ConstantTicks {
 }
 
 // gridNote checks the optional Lo, Hi and N of g and returns the line
-// that states them on the figure.
-func gridNote(g Grid2D) (string, error) {
+// that states them on the figure. For a signed map (cells hatched where
+// their interval contains 0) it also checks that each interval is NaN or
+// finite with Lo <= Hi. fn names the calling function in errors.
+func gridNote(fn string, g Grid2D, signed bool) (string, error) {
 	nx, ny := len(g.X), len(g.Y)
 	shape := func(name string, rows int, cols func(i int) int) error {
 		if rows != nx {
-			return fmt.Errorf("figures: HeatMap: len(%s)=%d, want len(X)=%d: %w", name, rows, nx, ErrMismatch)
+			return fmt.Errorf("figures: %s: len(%s)=%d, want len(X)=%d: %w", fn, name, rows, nx, ErrMismatch)
 		}
 		for i := 0; i < rows; i++ {
 			if cols(i) != ny {
-				return fmt.Errorf("figures: HeatMap: len(%s[%d])=%d, want len(Y)=%d: %w", name, i, cols(i), ny, ErrMismatch)
+				return fmt.Errorf("figures: %s: len(%s[%d])=%d, want len(Y)=%d: %w", fn, name, i, cols(i), ny, ErrMismatch)
 			}
 		}
 		return nil
 	}
 	if (g.Lo == nil) != (g.Hi == nil) {
-		return "", fmt.Errorf("figures: HeatMap: Lo and Hi must be given together: %w", ErrMismatch)
+		return "", fmt.Errorf("figures: %s: Lo and Hi must be given together: %w", fn, ErrMismatch)
 	}
 	var note string
 	if g.N != nil {
@@ -60,7 +63,7 @@ func gridNote(g Grid2D) (string, error) {
 		for i := range g.N {
 			for j, n := range g.N[i] {
 				if n < 0 {
-					return "", fmt.Errorf("figures: HeatMap: N[%d][%d]=%d < 0: %w", i, j, n, ErrDomain)
+					return "", fmt.Errorf("figures: %s: N[%d][%d]=%d < 0: %w", fn, i, j, n, ErrDomain)
 				}
 				lo, hi = min(lo, n), max(hi, n)
 			}
@@ -80,9 +83,16 @@ func gridNote(g Grid2D) (string, error) {
 				return "", err
 			}
 		}
-		h := fmt.Sprintf("hatched: interval wider than %g", HatchWidth)
+		rule := fmt.Sprintf("wider than %g", HatchWidth)
+		if signed {
+			rule = "contains 0"
+			if err := checkIntervals(fn, g); err != nil {
+				return "", err
+			}
+		}
+		h := "hatched: interval " + rule
 		if g.Level > 0 && g.Level < 1 {
-			h = fmt.Sprintf("hatched: %g%% interval wider than %g", 100*g.Level, HatchWidth)
+			h = fmt.Sprintf("hatched: %g%% interval %s", 100*g.Level, rule)
 		}
 		if note != "" {
 			note += "; "
@@ -92,10 +102,75 @@ func gridNote(g Grid2D) (string, error) {
 	return note, nil
 }
 
+// checkIntervals checks that every interval of g is NaN (no interval) or
+// has finite limits with Lo <= Hi.
+func checkIntervals(fn string, g Grid2D) error {
+	for i := range g.Lo {
+		for j, lo := range g.Lo[i] {
+			hi := g.Hi[i][j]
+			if math.IsNaN(lo) || math.IsNaN(hi) {
+				continue
+			}
+			if !finite(lo) || !finite(hi) || lo > hi {
+				return fmt.Errorf("figures: %s: Lo[%d][%d]=%v, Hi[%d][%d]=%v: want finite limits with Lo <= Hi, or NaN for no interval: %w", fn, i, j, lo, i, j, hi, ErrDomain)
+			}
+		}
+	}
+	return nil
+}
+
 // hatch draws diagonal lines over the cells of g whose interval is wider
-// than HatchWidth. Cell edges lie midway between levels, and half a step
-// beyond the first and last level.
-type hatch struct{ g Grid2D }
+// than HatchWidth, in translucent white; or, if cm is not nil (a signed
+// map), over the cells whose interval contains 0, in translucent black
+// on light cells and white on dark ones. Cell edges lie midway between
+// levels, and half a step beyond the first and last level.
+type hatch struct {
+	g  Grid2D
+	cm palette.ColorMap
+}
+
+// hatchLight and hatchDark are the colours of hatching lines on dark and
+// on light cells.
+var (
+	hatchLight = color.NRGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xB0}
+	hatchDark  = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x90}
+)
+
+// hatched reports whether the cell with interval [lo, hi] is hatched, and
+// in which colour.
+func (h hatch) hatched(z, lo, hi float64) (bool, color.Color) {
+	if !finite(lo) || !finite(hi) {
+		return false, nil
+	}
+	if h.cm == nil {
+		return hi-lo > HatchWidth, hatchLight
+	}
+	if !(lo <= 0 && hi >= 0) {
+		return false, nil
+	}
+	var c color.Color = NaNColor
+	if cc, err := h.cm.At(z); err == nil {
+		c = cc
+	}
+	if luminance(c) > 0.3 {
+		return true, hatchDark
+	}
+	return true, hatchLight
+}
+
+// luminance returns the relative luminance Y of c in [0, 1] (sRGB,
+// ITU-R BT.709 weights of the linearised components).
+func luminance(c color.Color) float64 {
+	r, g, b, _ := color.NRGBAModel.Convert(c).RGBA()
+	lin := func(v uint32) float64 {
+		x := float64(v) / 0xFFFF
+		if x <= 0.04045 {
+			return x / 12.92
+		}
+		return math.Pow((x+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+}
 
 func edges(v []float64) []float64 {
 	e := make([]float64, len(v)+1)
@@ -115,14 +190,15 @@ func edges(v []float64) []float64 {
 func (h hatch) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	ex, ey := edges(h.g.X), edges(h.g.Y)
-	sty := draw.LineStyle{Color: color.NRGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xB0}, Width: vg.Points(0.5)}
+	sty := draw.LineStyle{Width: vg.Points(0.5)}
 	space := vg.Points(4)
 	for i := range h.g.X {
 		for j := range h.g.Y {
-			lo, hi := h.g.Lo[i][j], h.g.Hi[i][j]
-			if !finite(lo) || !finite(hi) || hi-lo <= HatchWidth {
+			ok, col := h.hatched(h.g.Z[i][j], h.g.Lo[i][j], h.g.Hi[i][j])
+			if !ok {
 				continue
 			}
+			sty.Color = col
 			x0, x1 := trX(ex[i]), trX(ex[i+1])
 			y0, y1 := trY(ey[j]), trY(ey[j+1])
 			// Lines x − y = const, clipped to the cell.

@@ -31,22 +31,27 @@ var viridisStops = [...]color.NRGBA{
 // interpolates linearly in sRGB between ten published control points; the
 // largest deviation from the 256-entry original is a few units of 255,
 // invisible in a figure. It is used instead of the moreland maps of
-// gonum/plot because those are either diverging (SmoothBlueRed) or not
-// perceptually uniform in hue for small grids (BlackBody, Kindlmann).
+// gonum/plot because those are either diverging (SmoothBlueRed; see
+// CoolWarm for signed values) or not perceptually uniform in hue for
+// small grids (BlackBody, Kindlmann).
 //
 // The returned map is a new value; SetMin, SetMax and SetAlpha change only
 // it.
 func Viridis() palette.ColorMap {
-	return &viridis{min: 0, max: 1, alpha: 1}
+	return &stopsMap{stops: viridisStops[:], min: 0, max: 1, alpha: 1}
 }
 
-type viridis struct {
+// stopsMap is a palette.ColorMap that interpolates linearly in sRGB
+// between equally spaced control points, the first at min and the last
+// at max.
+type stopsMap struct {
+	stops           []color.NRGBA
 	min, max, alpha float64
 }
 
 // At returns the colour of v, or an error wrapping palette.ErrNaN,
 // ErrUnderflow or ErrOverflow (with the end colour).
-func (m *viridis) At(v float64) (color.Color, error) {
+func (m *stopsMap) At(v float64) (color.Color, error) {
 	switch {
 	case math.IsNaN(v):
 		return nil, palette.ErrNaN
@@ -63,36 +68,36 @@ func (m *viridis) At(v float64) (color.Color, error) {
 }
 
 // at returns the colour at fraction f in [0, 1].
-func (m *viridis) at(f float64) color.NRGBA {
-	s := f * float64(len(viridisStops)-1)
-	i := min(int(s), len(viridisStops)-2)
+func (m *stopsMap) at(f float64) color.NRGBA {
+	s := f * float64(len(m.stops)-1)
+	i := min(int(s), len(m.stops)-2)
 	w := s - float64(i)
-	a, b := viridisStops[i], viridisStops[i+1]
+	a, b := m.stops[i], m.stops[i+1]
 	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x) + w*(float64(y)-float64(x)))) }
 	return color.NRGBA{R: mix(a.R, b.R), G: mix(a.G, b.G), B: mix(a.B, b.B), A: uint8(math.Round(255 * m.alpha))}
 }
 
-// Max returns the value mapped to yellow.
-func (m *viridis) Max() float64 { return m.max }
+// Max returns the value mapped to the last control point.
+func (m *stopsMap) Max() float64 { return m.max }
 
-// SetMax sets the value mapped to yellow.
-func (m *viridis) SetMax(v float64) { m.max = v }
+// SetMax sets the value mapped to the last control point.
+func (m *stopsMap) SetMax(v float64) { m.max = v }
 
-// Min returns the value mapped to dark purple.
-func (m *viridis) Min() float64 { return m.min }
+// Min returns the value mapped to the first control point.
+func (m *stopsMap) Min() float64 { return m.min }
 
-// SetMin sets the value mapped to dark purple.
-func (m *viridis) SetMin(v float64) { m.min = v }
+// SetMin sets the value mapped to the first control point.
+func (m *stopsMap) SetMin(v float64) { m.min = v }
 
 // Alpha returns the opacity, in [0, 1].
-func (m *viridis) Alpha() float64 { return m.alpha }
+func (m *stopsMap) Alpha() float64 { return m.alpha }
 
 // SetAlpha sets the opacity, clamped to [0, 1].
-func (m *viridis) SetAlpha(a float64) { m.alpha = math.Max(0, math.Min(1, a)) }
+func (m *stopsMap) SetAlpha(a float64) { m.alpha = math.Max(0, math.Min(1, a)) }
 
 // Palette returns n colours evenly spaced over the map (n >= 2; smaller n
 // gives 2).
-func (m *viridis) Palette(n int) palette.Palette {
+func (m *stopsMap) Palette(n int) palette.Palette {
 	n = max(n, 2)
 	cs := make([]color.Color, n)
 	for i := range cs {

@@ -73,41 +73,30 @@ func (m *studyMap) figures(dir string) ([]string, error) {
 
 	// 2. The held-out five-year gain of the best back-channel level over
 	// front-only; 3. the change in repeated impasse from P = 0 to P = 0.5.
-	// Both are differences in [-1, 1], drawn on a symmetric scale mapped
-	// to the heat map's [0, 1]; cells whose interval contains 0 are
-	// hatched (Lo, Hi are set to 0 and 1 for them, to the value
-	// otherwise).
+	// Both are signed differences, drawn on a diverging colour map
+	// symmetric about 0 (the limit from the data); cells whose Newcombe
+	// interval contains 0 are hatched.
 	for _, d := range []struct {
 		name, title, bar, note string
 		get                    func(c *cell) metrics.PairedDiff
 	}{
 		{"gain", "Five-year gain: best P > 0 over P = 0",
 			"P(breakthrough ≤ 260): best P > 0 − P = 0",
-			fmt.Sprintf("held out: n = %d pairs; hatched: 95%% interval contains 0", m.Reps/2),
+			fmt.Sprintf("held out: n = %d pairs per cell; hatched: 95%% interval contains 0", m.Reps/2),
 			func(c *cell) metrics.PairedDiff { return c.Gain.D }},
 		{"repeated-impasse", fmt.Sprintf("%s impasse by round %d: P = 0.5 − P = 0", ordinal(repeatK), m.Horizon),
 			"Δ P(2nd impasse by the horizon)",
-			fmt.Sprintf("n = %d pairs; hatched: 95%% interval contains 0", m.Reps),
+			fmt.Sprintf("n = %d pairs per cell; hatched: 95%% interval contains 0", m.Reps),
 			func(c *cell) metrics.PairedDiff { return c.Levels[indexOf(0.5)].VsZero[imp2] }},
 	} {
-		r := 0.0
-		for _, c := range m.Cells {
-			r = max(r, math.Abs(d.get(c).D))
-		}
-		r = max(0.1, math.Ceil(r*10-1e-9)/10)
 		g := grid(func(c *cell) (float64, float64, float64) {
 			x := d.get(c)
-			z := math.Min(1, math.Max(0, 0.5+x.D/(2*r)))
-			if x.Interval.Lo <= 0 && x.Interval.Hi >= 0 {
-				return z, 0, 1
-			}
-			return z, z, z
+			return x.D, x.Interval.Lo, x.Interval.Hi
 		})
-		f, err := figures.HeatMap(g, trustLabel, postLabel, d.bar)
+		f, err := figures.HeatMapSigned(g, trustLabel, postLabel, d.bar, 0)
 		if err != nil {
 			return names, err
 		}
-		f.Ticks = signedTicks(r)
 		if err := save(f, d.name, d.title, d.note); err != nil {
 			return names, err
 		}
@@ -208,22 +197,6 @@ func levelAxisTicks() plot.ConstantTicks {
 		}
 	}
 	return plot.ConstantTicks(t)
-}
-
-// signedTicks labels a colour bar whose [0, 1] stands for [-r, r].
-func signedTicks(r float64) []plot.Tick {
-	var t []plot.Tick
-	for _, f := range []float64{-1, -0.5, 0, 0.5, 1} {
-		lab := strconv.FormatFloat(f*r, 'f', 2, 64)
-		if f > 0 {
-			lab = "+" + lab
-		}
-		if f == 0 {
-			lab = "0"
-		}
-		t = append(t, plot.Tick{Value: 0.5 + f/2, Label: lab})
-	}
-	return t
 }
 
 // writePNG writes f as a PNG at dpi dots per inch with the best zlib
