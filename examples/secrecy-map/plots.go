@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -15,8 +13,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
+	"github.com/backchannel-sim/backchannel/examples/internal/studykit"
 	"github.com/backchannel-sim/backchannel/figures"
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/studyout"
@@ -146,7 +144,10 @@ func (m *studyMap) figures(dir string) ([]string, error) {
 	}
 	names = append(names, "cells")
 	if slices.Contains(figures.Formats, "png") {
-		if err := writePNG(pan, filepath.Join(dir, "cells-150dpi.png"), studyout.PageWidth, h, 150); err != nil {
+		// The README's copy at 150 dpi with at most 256 colours (see
+		// paletted), to keep the repository small.
+		img := paletted(studykit.RenderPNG(pan, studyout.PageWidth, h, 150))
+		if err := studykit.WritePNG(filepath.Join(dir, "cells-150dpi.png"), img); err != nil {
 			return names, err
 		}
 	}
@@ -197,26 +198,6 @@ func levelAxisTicks() plot.ConstantTicks {
 		}
 	}
 	return plot.ConstantTicks(t)
-}
-
-// writePNG writes f as a PNG at dpi dots per inch with the best zlib
-// compression: the README's copy of the small multiples (cells-150dpi.png),
-// at 150 dpi rather than the 300 of figures.SaveFigure, to keep the
-// repository small (as examples/oslo-calibration does for its pairs plot),
-// and with at most 256 colours (see paletted).
-func writePNG(f figures.Figure, path string, w, h vg.Length, dpi int) error {
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))
-	c := draw.New(img)
-	f.Draw(draw.Crop(c, vg.Millimeter, -vg.Millimeter, vg.Millimeter, -vg.Millimeter))
-	out, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(out, paletted(img.Image())); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // paletted returns img with its 256 most frequent colours (ties broken by
