@@ -7,7 +7,7 @@
 // channels against public talks only and a back channel only, over
 // posterior draws, compared with the hand-set scenario.
 //
-//	go run ./examples/oslo-calibration [--particles 300] [--generations 8] [--draws 60] [--reps 60] [--seed 1] [--out ./oslo-calibration-out] [--workers 0]
+//	go run ./examples/oslo-calibration [--particles 1000] [--generations 8] [--draws 60] [--reps 60] [--seed 1] [--out ./oslo-calibration-out] [--workers 0]
 //
 // See README.md in this directory for what was calibrated against what, the
 // results and the limits.
@@ -54,7 +54,7 @@ func parse(args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("oslo-calibration", flag.ContinueOnError)
 	fs.StringVar(&o.caseDir, "case", "", "the Oslo case directory with scenario.yaml and targets.yaml (default: examples/oslo, or ../oslo from this directory)")
-	fs.IntVar(&o.particles, "particles", 300, "ABC particles per generation")
+	fs.IntVar(&o.particles, "particles", 1000, "ABC particles per generation")
 	fs.IntVar(&o.generations, "generations", 8, "at most this many generations (generation 0 included)")
 	fs.Float64Var(&o.minAcceptance, "min-acceptance", 0.05, "stop after a generation whose acceptance rate is below this")
 	fs.IntVar(&o.draws, "draws", 60, "posterior draws for the reliance comparison")
@@ -248,12 +248,12 @@ func writeFigures(dir string, res *calibrate.Result, tf *targets.File, hand []fl
 		return err
 	}
 	if slices.Contains(figures.Formats, "png") {
-		// The README's copy at 120 dpi (992 × 945 pixels for four
-		// parameters), every particle still drawn: the 300 translucent
-		// overlapping markers make it about 170 KB (217 KB at 150 dpi;
+		// The README's copy at 100 dpi (827 × 787 pixels for four
+		// parameters), every particle still drawn: the 1,000 translucent
+		// overlapping markers make it about 190 KB (255 KB at 120 dpi;
 		// the examples keep committed figures under 200 KB).
-		img := studykit.RenderPNG(pairs, side+vg.Centimeter, side, 120)
-		if err := studykit.WritePNG(filepath.Join(dir, "pairs-120dpi.png"), img); err != nil {
+		img := studykit.RenderPNG(pairs, side+vg.Centimeter, side, 100)
+		if err := studykit.WritePNG(filepath.Join(dir, "pairs-100dpi.png"), img); err != nil {
 			return err
 		}
 	}
