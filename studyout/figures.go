@@ -269,7 +269,7 @@ func impasseFigures(d *studyFigData, repeated int, cols int) ([]NamedFigure, err
 	}
 	titles := make([]string, len(ks[0].Curves))
 	for k := range titles {
-		titles[k] = ordinal(k+1) + " impasse"
+		titles[k] = Ordinal(k+1) + " impasse"
 		if k+1 == repeated {
 			titles[k] += " (repeated)"
 		}

@@ -176,7 +176,7 @@ func StudyTables(r *sim.Report) []Table {
 		}
 		if k, _ := repeatedColumn(r); k > 0 && len(r.Arms[1].VsReference.RepeatedImpasse) > 0 {
 			for _, x := range r.Arms[1].VsReference.RepeatedImpasse {
-				d.Head = append(d.Head, fmt.Sprintf("Δ %s impasse by %d", ordinal(k), x.Round))
+				d.Head = append(d.Head, fmt.Sprintf("Δ %s impasse by %d", Ordinal(k), x.Round))
 			}
 		}
 		out = append(out, d)
@@ -194,8 +194,8 @@ func impasseTable(r *sim.Report, pc string) (Table, bool) {
 		return Table{}, false
 	}
 	t := Table{
-		Caption: fmt.Sprintf("Repeated impasse (the %s impasse; an impasse is a breakdown that is not a collapse, an exposed back channel abandoned for a fresh one, or a failed ratification): P(k-th impasse by the horizon H), Aalen-Johansen with breakthrough and collapse competing, %s intervals; median time to the %s impasse (rounds); mean cumulative counts by H with t intervals", ordinal(k), pc, ordinal(k)),
-		Head:    []string{"arm", "H", "breakthrough", "1st impasse by H", "2nd impasse by H", "3rd impasse by H", fmt.Sprintf("median time to %s impasse", ordinal(k)), "impasses by H (mean)", "back channels by H (mean)"},
+		Caption: fmt.Sprintf("Repeated impasse (the %s impasse; an impasse is a breakdown that is not a collapse, an exposed back channel abandoned for a fresh one, or a failed ratification): P(k-th impasse by the horizon H), Aalen-Johansen with breakthrough and collapse competing, %s intervals; median time to the %s impasse (rounds); mean cumulative counts by H with t intervals", Ordinal(k), pc, Ordinal(k)),
+		Head:    []string{"arm", "H", "breakthrough", "1st impasse by H", "2nd impasse by H", "3rd impasse by H", fmt.Sprintf("median time to %s impasse", Ordinal(k)), "impasses by H (mean)", "back channels by H (mean)"},
 	}
 	for _, a := range r.Arms {
 		ir := a.Impasse

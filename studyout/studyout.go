@@ -100,7 +100,7 @@ func WriteTable(w io.Writer, r *sim.Report) error {
 		k, last := repeatedColumn(r)
 		head := "arm\tΔ breakthrough\tΔ collapse\tvariance ratio"
 		if last > 0 {
-			head += fmt.Sprintf("\tΔ %s impasse by %d", ordinal(k), last)
+			head += fmt.Sprintf("\tΔ %s impasse by %d", Ordinal(k), last)
 		}
 		fmt.Fprintln(tw, head)
 		for _, a := range r.Arms[1:] {
@@ -136,8 +136,9 @@ func repeatedColumn(r *sim.Report) (k, round int) {
 	return k, round
 }
 
-// ordinal returns "1st", "2nd", "3rd", "4th", ...
-func ordinal(k int) string {
+// Ordinal returns the English ordinal of k ≥ 1: "1st", "2nd", "3rd", "4th",
+// …, "11th", "12th", "13th", "21st", … (as in "the 2nd impasse").
+func Ordinal(k int) string {
 	switch {
 	case k%100 >= 11 && k%100 <= 13:
 		return fmt.Sprintf("%dth", k)
@@ -160,9 +161,9 @@ func writeImpasseTable(w io.Writer, r *sim.Report) error {
 		return nil
 	}
 	fmt.Fprintf(w, "\nrepeated impasse: time to the %s impasse (a breakdown not a collapse, an exposed back channel abandoned for a fresh one, or a failed vote),\n"+
-		"Aalen-Johansen with breakthrough and collapse competing; P by the horizon H with its interval, median in rounds [%g%% interval]\n\n", ordinal(k), 100*r.Confidence)
+		"Aalen-Johansen with breakthrough and collapse competing; P by the horizon H with its interval, median in rounds [%g%% interval]\n\n", Ordinal(k), 100*r.Confidence)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "arm\tH\tbreakthrough\t%s impasse by H\tmedian time to it\timpasses by H (mean)\n", ordinal(k))
+	fmt.Fprintf(tw, "arm\tH\tbreakthrough\t%s impasse by H\tmedian time to it\timpasses by H (mean)\n", Ordinal(k))
 	for _, a := range r.Arms {
 		if a.Impasse == nil || len(a.Impasse.Kth) < k {
 			continue

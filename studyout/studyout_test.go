@@ -87,3 +87,13 @@ func TestCSVArmWithoutPolicy(t *testing.T) {
 		t.Errorf("CSV lacks the scenario's policy %q", sc.Policy)
 	}
 }
+
+// Ordinal against the English rules, by hand: the teens take "th".
+func TestOrdinal(t *testing.T) {
+	t.Parallel()
+	for k, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st", 22: "22nd", 101: "101st", 111: "111th"} {
+		if got := Ordinal(k); got != want {
+			t.Errorf("Ordinal(%d) = %q, want %q", k, got, want)
+		}
+	}
+}

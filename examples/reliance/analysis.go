@@ -10,6 +10,7 @@ import (
 
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
+	"github.com/backchannel-sim/backchannel/studyout"
 )
 
 // level holds the estimates of one reliance level, read from the report
@@ -287,7 +288,7 @@ func (a *analysis) writeTable(w io.Writer, rep *sim.Report) error {
 	}
 	fmt.Fprintf(w, "\npaired differences (Newcombe interval; variance ratio = unpaired/paired variance, the gain from common random numbers)\n\n")
 	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "comparison\tΔ breakthrough by %d\tΔ breakthrough ≤ %d\tvariance ratio\tΔ %s impasse by %d\tΔ %s impasse ≤ %d\t\n", a.horizon, early, ordinal(repeatK), a.horizon, ordinal(repeatK), early)
+	fmt.Fprintf(tw, "comparison\tΔ breakthrough by %d\tΔ breakthrough ≤ %d\tvariance ratio\tΔ %s impasse by %d\tΔ %s impasse ≤ %d\t\n", a.horizon, early, studyout.Ordinal(repeatK), a.horizon, studyout.Ordinal(repeatK), early)
 	rows := append([]pair(nil), a.pairs[:len(a.levels)-1]...)
 	rows = append(rows, a.vsPeak...)
 	for _, p := range rows {
@@ -435,19 +436,6 @@ func fmtG(x float64) string {
 	return strconv.FormatFloat(x, 'g', 10, 64)
 }
 
-// ordinal returns "1st", "2nd", "3rd" for k = 1, 2, 3, "kth" otherwise.
-func ordinal(k int) string {
-	switch k {
-	case 1:
-		return "1st"
-	case 2:
-		return "2nd"
-	case 3:
-		return "3rd"
-	}
-	return strconv.Itoa(k) + "th"
-}
-
 // impasseAt returns the incidence point of the k-th impasse at round r of
 // level l (zero, with NaN limits, if the report has none at r).
 func (l *level) impasseAt(k, r int) sim.IncidencePoint {
@@ -475,11 +463,11 @@ func (a *analysis) writeImpasseTable(w io.Writer) error {
 	if a.levels[0].Impasse2 == nil {
 		return nil
 	}
-	fmt.Fprintf(w, "\nrepeated impasse: the %s impasse (breakdown not a collapse, exposed back channel abandoned for a fresh one, or failed vote; docs/MODEL.md 7.18)\n", ordinal(repeatK))
+	fmt.Fprintf(w, "\nrepeated impasse: the %s impasse (breakdown not a collapse, exposed back channel abandoned for a fresh one, or failed vote; docs/MODEL.md 7.18)\n", studyout.Ordinal(repeatK))
 	fmt.Fprintf(w, "Aalen-Johansen cumulative incidence, breakthrough and collapse competing; median: round where it reaches 0.5; mean impasses: t interval\n\n")
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "reliance P\tbreakthrough by %d\t%s impasse ≤ 52\t≤ 104\t≤ %d\tby %d\tmedian time to it\t1st impasse by %d\t3rd by %d\timpasses by %d (mean)\t\n",
-		a.horizon, ordinal(repeatK), early, a.horizon, a.horizon, a.horizon, a.horizon)
+		a.horizon, studyout.Ordinal(repeatK), early, a.horizon, a.horizon, a.horizon, a.horizon)
 	for i := range a.levels {
 		l := &a.levels[i]
 		ir := l.Impasse2

@@ -31,7 +31,6 @@ package main
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -59,15 +58,7 @@ const early = 260
 // impasse (docs/MODEL.md 7.18).
 const repeatK = 2
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
-		}
-		fmt.Fprintln(os.Stderr, "reliance:", err)
-		os.Exit(1)
-	}
-}
+func main() { studykit.Main("reliance", run) }
 
 // options are the command-line flags.
 type options struct {

@@ -133,7 +133,7 @@ func (a *analysis) figures(dir string, s *sim.Study, res *sim.StudyResult) ([]st
 	if a.levels[0].Impasse2 == nil {
 		return names, nil
 	}
-	p = figures.NewPlot(xLabel, fmt.Sprintf("P(%s impasse by round t)", ordinal(repeatK)))
+	p = figures.NewPlot(xLabel, fmt.Sprintf("P(%s impasse by round t)", studyout.Ordinal(repeatK)))
 	p.Y.Min, p.Y.Max = 0, 1
 	p.Y.Tick.Marker = figures.ProbabilityTicks
 	for i, r := range []int{52, 104, early, a.horizon} {

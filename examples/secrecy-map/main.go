@@ -39,7 +39,6 @@ package main
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -102,15 +101,7 @@ const (
 	quickReps   = 40
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
-		}
-		fmt.Fprintln(os.Stderr, "secrecy-map:", err)
-		os.Exit(1)
-	}
-}
+func main() { studykit.Main("secrecy-map", run) }
 
 // options are the command-line flags.
 type options struct {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/backchannel-sim/backchannel/metrics"
 	"github.com/backchannel-sim/backchannel/sim"
+	"github.com/backchannel-sim/backchannel/studyout"
 )
 
 func fmtG(x float64) string {
@@ -136,7 +137,7 @@ func (m *studyMap) writeTable(w io.Writer) error {
 	fmt.Fprintf(w, "B5 = P(ratified breakthrough within %d rounds). best: highest B5 (in braces: levels within %d paired SE of it).\n", early, zHump)
 	fmt.Fprintf(w, "gain: B5(best P>0) − B5(P=0), level chosen on the even replications, estimated on the odd ones (n/2 pairs).\n")
 	fmt.Fprintf(w, "hump: an interior level beats P=0 and P=1 on B5 by ≥ %d paired SE (all replications / held out: chosen on even, tested on odd).\n", zHump)
-	fmt.Fprintf(w, "Δ imp%d: P(%s impasse by %d) at P=0.5 − at P=0.\n\n", repeatK, ordinal(repeatK), m.Horizon)
+	fmt.Fprintf(w, "Δ imp%d: P(%s impasse by %d) at P=0.5 − at P=0.\n\n", repeatK, studyout.Ordinal(repeatK), m.Horizon)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "front_min_trust\tposturing\tB5 at P=0\tbest\tB5 at best\tgain (level)\tgain at P=0.5\thump (all/held out)\tΔ imp2\t")
 	for _, c := range m.Cells {
@@ -220,17 +221,4 @@ func (m *studyMap) writeTable(w io.Writer) error {
 	}
 	fmt.Fprintln(w)
 	return nil
-}
-
-// ordinal returns "1st", "2nd", "3rd" for k = 1, 2, 3, "kth" otherwise.
-func ordinal(k int) string {
-	switch k {
-	case 1:
-		return "1st"
-	case 2:
-		return "2nd"
-	case 3:
-		return "3rd"
-	}
-	return strconv.Itoa(k) + "th"
 }

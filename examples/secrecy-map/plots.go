@@ -82,7 +82,7 @@ func (m *studyMap) figures(dir string) ([]string, error) {
 			"P(breakthrough ≤ 260): best P > 0 − P = 0",
 			fmt.Sprintf("held out: n = %d pairs per cell; hatched: 95%% interval contains 0", m.Reps/2),
 			func(c *cell) metrics.PairedDiff { return c.Gain.D }},
-		{"repeated-impasse", fmt.Sprintf("%s impasse by round %d: P = 0.5 − P = 0", ordinal(repeatK), m.Horizon),
+		{"repeated-impasse", fmt.Sprintf("%s impasse by round %d: P = 0.5 − P = 0", studyout.Ordinal(repeatK), m.Horizon),
 			"Δ P(2nd impasse by the horizon)",
 			fmt.Sprintf("n = %d pairs per cell; hatched: 95%% interval contains 0", m.Reps),
 			func(c *cell) metrics.PairedDiff { return c.Levels[indexOf(0.5)].VsZero[imp2] }},

@@ -34,7 +34,6 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -68,15 +67,7 @@ const conf = 0.95
 // dropped; peeling stops at 5% of the points.
 var primOptions = explore.PrimOptions{MinMass: 0.05, MinDensity: 0.85, MaxPValue: 0.05}
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
-		}
-		fmt.Fprintln(os.Stderr, "sensitivity:", err)
-		os.Exit(1)
-	}
-}
+func main() { studykit.Main("sensitivity", run) }
 
 type designSpec struct {
 	Params []struct {

@@ -7,6 +7,7 @@ package studykit
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -174,9 +175,12 @@ func WriteOutputs(stdout io.Writer, dir string, study *sim.Study, res *sim.Study
 
 // Main runs a study's run function on the command-line arguments and
 // standard output, and exits with status 1 after printing "NAME: error" if
-// it fails.
+// it fails; -h (flag.ErrHelp, after the usage is printed) exits with 0.
 func Main(name string, run func(args []string, stdout io.Writer) error) {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h: the flag set has printed the usage
+		}
 		fmt.Fprintln(os.Stderr, name+":", err)
 		os.Exit(1)
 	}
